@@ -1,0 +1,325 @@
+/*
+ * audit.c: the audit hook.  Every event of every guarded process passes
+ * through hm_audit_hook, so the common case (an event no active guard
+ * cares about) must leave after one table lookup.
+ */
+#include "hook.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trace.h"
+
+struct hm_state hm;
+
+struct hm_event {
+    const char *name;
+    enum hm_event_kind kind;
+    unsigned mask; /* the flags that make this event matter */
+};
+
+#define NET_MASK (HM_BLOCK_NETWORK | HM_BLOCK_UNIX_SOCKETS)
+
+static const struct hm_event events[] = {
+    {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK},
+    {"socket.gethostbyname", EV_GETHOSTBYNAME, NET_MASK},
+    {"socket.gethostbyaddr", EV_GETHOSTBYADDR, NET_MASK},
+    {"socket.getnameinfo", EV_GETNAMEINFO, NET_MASK},
+    {"socket.connect", EV_CONNECT, NET_MASK},
+    {"socket.sendto", EV_SENDTO, NET_MASK},
+    {"socket.sendmsg", EV_SENDMSG, NET_MASK},
+    {"socket.bind", EV_BIND, NET_MASK},
+    {"socket.__new__", EV_SOCKET_NEW, NET_MASK},
+    {"subprocess.Popen", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.system", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.exec", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.fork", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.forkpty", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.posix_spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"os.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"pty.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+};
+
+/* Open addressing over a power-of-two table of indexes into events[]. */
+#define TABLE_SIZE 64
+static signed char table[TABLE_SIZE];
+static int table_ready;
+static int probing;
+static int probe_seen;
+static PyThreadState *setup_tstate;
+
+static uint32_t
+event_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    while (*s) {
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    }
+    return h;
+}
+
+static void
+table_build(void)
+{
+    memset(table, -1, sizeof(table));
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+        uint32_t slot = event_hash(events[i].name) & (TABLE_SIZE - 1);
+
+        while (table[slot] >= 0) {
+            slot = (slot + 1) & (TABLE_SIZE - 1);
+        }
+        table[slot] = (signed char)i;
+    }
+    table_ready = 1;
+}
+
+static const struct hm_event *
+event_find(const char *name)
+{
+    uint32_t slot = event_hash(name) & (TABLE_SIZE - 1);
+
+    while (table[slot] >= 0) {
+        const struct hm_event *ev = &events[(int)table[slot]];
+
+        if (strcmp(ev->name, name) == 0) {
+            return ev;
+        }
+        slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return NULL;
+}
+
+/* Writes the whole buffer, retrying on EINTR and short writes. */
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+}
+
+static void
+trace_write(const struct hm_block *b)
+{
+    struct hm_line line;
+    size_t len;
+
+    hm_line_start(&line, "blocked", b->api);
+    if (b->key != NULL) {
+        hm_line_add(&line, b->key, b->value, b->vlen);
+    }
+    if (b->extra_key != NULL) {
+        hm_line_add(&line, b->extra_key, b->extra_value,
+                    strlen(b->extra_value));
+    }
+    len = hm_line_finish(&line, b->reason);
+    /* One write(2) per line, so lines from threads never interleave. */
+    write_all(STDERR_FILENO, line.buf, len);
+}
+
+/*
+ * Before the interpreter is initialised an exception cannot be raised:
+ * the start-up would abort with a fatal error and a core dump.  A blocked
+ * action there can only end the process, with one clear line.
+ */
+static void
+die_before_init(const struct hm_block *b)
+{
+    char msg[1024];
+    int n;
+
+    n = snprintf(msg, sizeof(msg),
+                 "hermetic: blocked action during interpreter start-up: "
+                 "%s\n",
+                 b->message);
+    if (n > 0) {
+        write_all(STDERR_FILENO, msg, (size_t)n < sizeof(msg)
+                                          ? (size_t)n
+                                          : sizeof(msg) - 1);
+    }
+    _exit(2);
+}
+
+static int
+raise_violation(const struct hm_block *b)
+{
+    PyObject *cls = hm_error_class(b->guard);
+    PyObject *exc;
+    PyObject *guard;
+    PyObject *target;
+
+    if (cls == NULL) {
+        return -1;
+    }
+    exc = PyObject_CallFunction(cls, "s", b->message);
+    if (exc == NULL) {
+        return -1;
+    }
+    guard = PyUnicode_FromString(b->guard);
+    if (b->target != NULL) {
+        target = PyUnicode_DecodeFSDefault(b->target);
+    } else {
+        Py_INCREF(Py_None);
+        target = Py_None;
+    }
+    if (guard != NULL && target != NULL &&
+        PyObject_SetAttrString(exc, "guard", guard) == 0 &&
+        PyObject_SetAttrString(exc, "target", target) == 0) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    }
+    Py_XDECREF(guard);
+    Py_XDECREF(target);
+    Py_DECREF(exc);
+    return -1;
+}
+
+int
+hm_block(const struct hm_block *b)
+{
+    if (hm.mask & HM_TRACE) {
+        trace_write(b);
+    }
+    if (!Py_IsInitialized()) {
+        die_before_init(b);
+    }
+    return raise_violation(b);
+}
+
+/*
+ * In CLI mode the set-up runs inside the hook, at the first event after
+ * initialisation.  If it fails, the target must not go on unguarded.
+ */
+static void
+setup_or_die(void)
+{
+    PyObject *type, *value, *tb, *text = NULL;
+    const char *why = "unknown error";
+
+    if (hm_python_setup() == 0) {
+        return;
+    }
+    PyErr_Fetch(&type, &value, &tb);
+    if (value != NULL) {
+        text = PyObject_Str(value);
+    }
+    if (text != NULL && PyUnicode_AsUTF8(text) != NULL) {
+        why = PyUnicode_AsUTF8(text);
+    }
+    fprintf(stderr, "hermetic: cannot install the guards: %s\n", why);
+    fflush(stderr);
+    _exit(1);
+}
+
+/* Our own set-up imports modules; its events are not the target's. */
+static int
+in_own_setup(void)
+{
+    return setup_tstate != NULL && setup_tstate == PyThreadState_Get();
+}
+
+int
+hm_audit_hook(const char *event, PyObject *args, void *data)
+{
+    const struct hm_event *ev;
+
+    (void)data;
+    if (probing) {
+        probe_seen |= strcmp(event, "hermetic.probe") == 0;
+    }
+    if (hm.mask == 0) {
+        return 0;
+    }
+    ev = event_find(event);
+    if (ev == NULL || (ev->mask & hm.mask) == 0) {
+        return 0;
+    }
+    if (in_own_setup()) {
+        return 0;
+    }
+    if (!hm.python_ready && Py_IsInitialized()) {
+        setup_or_die();
+    }
+    if (ev->kind == EV_PROCESS) {
+        return hm_proc_event(event, args);
+    }
+    return hm_net_event(ev->kind, args);
+}
+
+/*
+ * Adds the hook once per process and checks that it really fires: an
+ * earlier hook can refuse later ones silently (sys.addaudithook swallows
+ * RuntimeError), and a guard that does not fire must never pretend.
+ */
+int
+hm_hook_install(void)
+{
+    if (!table_ready) {
+        table_build();
+    }
+    if (!hm.hook_added) {
+        if (PySys_AddAuditHook(hm_audit_hook, NULL) < 0) {
+            return -1;
+        }
+        hm.hook_added = 1;
+    }
+    if (!Py_IsInitialized()) {
+        return 0;
+    }
+    probe_seen = 0;
+    probing = 1;
+    if (PySys_Audit("hermetic.probe", NULL) < 0) {
+        probing = 0;
+        return -1;
+    }
+    probing = 0;
+    if (!probe_seen) {
+        hm.hook_added = 0;
+        PyErr_SetString(hm_error_class("policy"),
+                        "hermetic: the audit hook could not be installed "
+                        "(another audit hook refused it)");
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The part of the set-up that needs a running interpreter: exception
+ * classes, the replacements of functions that fire no audit event, and in
+ * CLI mode the excepthook.  Runs once, at the first event after
+ * initialisation (CLI) or at the first blocker (API).
+ */
+int
+hm_python_setup(void)
+{
+    int rc = -1;
+
+    if (hm.python_ready) {
+        return 0;
+    }
+    setup_tstate = PyThreadState_Get();
+    if (hm_errors_init(NULL) < 0 || hm_proc_setup() < 0 ||
+        hm_net_setup() < 0) {
+        goto out;
+    }
+    if (hm.from_env && hm_excepthook_install() < 0) {
+        goto out;
+    }
+    hm.python_ready = 1;
+    rc = 0;
+out:
+    setup_tstate = NULL;
+    return rc;
+}

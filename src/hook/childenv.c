@@ -1,0 +1,288 @@
+/*
+ * childenv.c: what every child of a guarded process gets in its
+ * environment, whatever environment the guarded code passed (SPEC section
+ * 7, "Inheritance"): the policy stack and the preload entry that loads
+ * the guard.
+ */
+#include "hook.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FLAGS_VAR "HERMETIC_FLAGS_JSON"
+#define PRELOAD_VAR "LD_PRELOAD"
+
+extern char **environ;
+
+/* 1 when the colon- or space-separated list holds the shim. */
+static int
+preload_has_shim(const char *list)
+{
+    size_t n = strlen(hm.shim_path);
+    const char *s = list;
+
+    while (list != NULL && (s = strstr(s, hm.shim_path)) != NULL) {
+        int starts = s == list || s[-1] == ':' || s[-1] == ' ';
+        int ends = s[n] == '\0' || s[n] == ':' || s[n] == ' ';
+
+        if (starts && ends) {
+            return 1;
+        }
+        s += n;
+    }
+    return 0;
+}
+
+/*
+ * 1 when children that inherit this process's environment would not get
+ * the active stack: API blockers pushed since start, or variables the
+ * guarded code changed.
+ */
+int
+hm_child_env_needed(void)
+{
+    const char *flags;
+
+    if (hm.n == 0) {
+        return 0;
+    }
+    flags = getenv(FLAGS_VAR);
+    return flags == NULL || strcmp(flags, hm.stack_json) != 0 ||
+           !preload_has_shim(getenv(PRELOAD_VAR));
+}
+
+/* The LD_PRELOAD value to give: the existing one with the shim added at
+ * the end (sanitizer runtimes must stay first). */
+static PyObject *
+preload_value(const char *existing)
+{
+    if (existing == NULL || existing[0] == '\0') {
+        return PyUnicode_DecodeFSDefault(hm.shim_path);
+    }
+    if (preload_has_shim(existing)) {
+        return PyUnicode_DecodeFSDefault(existing);
+    }
+    return PyUnicode_FromFormat("%s:%s", existing, hm.shim_path);
+}
+
+/* --- the bytes "NAME=value" list of _posixsubprocess.fork_exec ------- */
+
+static int
+entry_is(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(entry, name, n) == 0 && entry[n] == '=';
+}
+
+static int
+append_bytes(PyObject *list, const char *name, PyObject *value)
+{
+    PyObject *v = PyUnicode_EncodeFSDefault(value);
+    PyObject *entry;
+    int rc;
+
+    if (v == NULL) {
+        return -1;
+    }
+    entry = PyBytes_FromFormat("%s=%s", name, PyBytes_AS_STRING(v));
+    Py_DECREF(v);
+    if (entry == NULL) {
+        return -1;
+    }
+    rc = PyList_Append(list, entry);
+    Py_DECREF(entry);
+    return rc;
+}
+
+/* Copies the entries of src (a sequence of bytes, or environ when src is
+ * None) except ours; returns the old LD_PRELOAD value through preload. */
+static PyObject *
+copy_entries(PyObject *src, PyObject **preload)
+{
+    PyObject *list = PyList_New(0);
+    PyObject *seq = NULL;
+
+    if (list == NULL) {
+        return NULL;
+    }
+    if (src == Py_None) {
+        for (char **e = environ; *e != NULL; e++) {
+            PyObject *b;
+
+            if (entry_is(*e, FLAGS_VAR) || entry_is(*e, PRELOAD_VAR)) {
+                continue;
+            }
+            b = PyBytes_FromString(*e);
+            if (b == NULL || PyList_Append(list, b) < 0) {
+                Py_XDECREF(b);
+                Py_DECREF(list);
+                return NULL;
+            }
+            Py_DECREF(b);
+        }
+        *preload = preload_value(getenv(PRELOAD_VAR));
+        return *preload != NULL ? list : NULL;
+    }
+    seq = PySequence_Fast(src, "env must be a sequence");
+    if (seq == NULL) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    *preload = NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+        const char *s;
+
+        if (!PyBytes_Check(item)) {
+            PyList_Append(list, item);
+            continue;
+        }
+        s = PyBytes_AS_STRING(item);
+        if (entry_is(s, PRELOAD_VAR)) {
+            Py_XDECREF(*preload);
+            *preload = preload_value(s + strlen(PRELOAD_VAR) + 1);
+        } else if (!entry_is(s, FLAGS_VAR) && PyList_Append(list, item) < 0) {
+            break;
+        }
+    }
+    Py_DECREF(seq);
+    if (*preload == NULL && !PyErr_Occurred()) {
+        *preload = preload_value(NULL);
+    }
+    if (PyErr_Occurred()) {
+        Py_XDECREF(*preload);
+        Py_DECREF(list);
+        return NULL;
+    }
+    return list;
+}
+
+/*
+ * Returns the environment list to give a child (new reference): env_list
+ * itself when nothing needs adding, else a copy with our variables set.
+ */
+PyObject *
+hm_child_env_list(PyObject *env_list)
+{
+    PyObject *list, *preload = NULL, *flags;
+
+    if (hm.n == 0 || (env_list == Py_None && !hm_child_env_needed())) {
+        Py_INCREF(env_list);
+        return env_list;
+    }
+    list = copy_entries(env_list, &preload);
+    if (list == NULL) {
+        return NULL;
+    }
+    flags = PyUnicode_DecodeFSDefault(hm.stack_json);
+    if (flags == NULL || append_bytes(list, FLAGS_VAR, flags) < 0 ||
+        append_bytes(list, PRELOAD_VAR, preload) < 0) {
+        Py_CLEAR(list);
+    }
+    Py_XDECREF(flags);
+    Py_DECREF(preload);
+    return list;
+}
+
+/* --- mappings (os.execve, os.posix_spawn) ----------------------------- */
+
+static PyObject *
+environ_dict(void)
+{
+    PyObject *d = PyDict_New();
+
+    for (char **e = environ; d != NULL && *e != NULL; e++) {
+        const char *eq = strchr(*e, '=');
+        PyObject *k, *v;
+        int rc = -1;
+
+        if (eq == NULL) {
+            continue;
+        }
+        k = PyUnicode_DecodeFSDefaultAndSize(*e, eq - *e);
+        v = PyUnicode_DecodeFSDefault(eq + 1);
+        if (k != NULL && v != NULL) {
+            rc = PyDict_SetItem(d, k, v);
+        }
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (rc < 0) {
+            Py_CLEAR(d);
+        }
+    }
+    return d;
+}
+
+/* Removes NAME given as str or bytes; returns the old value as a C
+ * string copied into buf ("" when absent). */
+static int
+dict_take(PyObject *d, const char *name, char *buf, size_t cap)
+{
+    PyObject *keys[2] = {PyUnicode_FromString(name),
+                         PyBytes_FromString(name)};
+    int rc = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        PyObject *v, *b = NULL;
+
+        if (keys[i] == NULL) {
+            rc = -1;
+            break;
+        }
+        v = PyDict_GetItemWithError(d, keys[i]);
+        if (v == NULL) {
+            rc = PyErr_Occurred() ? -1 : 0;
+            continue;
+        }
+        b = PyUnicode_Check(v) ? PyUnicode_EncodeFSDefault(v) : NULL;
+        if (PyBytes_Check(v) || b != NULL) {
+            snprintf(buf, cap, "%s", PyBytes_AS_STRING(b ? b : v));
+        }
+        PyErr_Clear();
+        Py_XDECREF(b);
+        rc = PyDict_DelItem(d, keys[i]);
+    }
+    Py_XDECREF(keys[0]);
+    Py_XDECREF(keys[1]);
+    return rc;
+}
+
+/*
+ * Returns a new dict: env (a mapping, or the process environment when
+ * NULL) with our variables set.  The caller's mapping is not changed.
+ */
+PyObject *
+hm_child_env_dict(PyObject *env)
+{
+    char old_preload[4096];
+    PyObject *d, *preload = NULL, *flags = NULL;
+
+    if (env == NULL) {
+        d = environ_dict();
+    } else {
+        d = PyDict_New();
+        if (d != NULL && PyDict_Merge(d, env, 1) < 0) {
+            Py_CLEAR(d);
+        }
+    }
+    if (d == NULL || hm.n == 0) {
+        return d;
+    }
+    if (dict_take(d, FLAGS_VAR, old_preload, sizeof(old_preload)) < 0 ||
+        dict_take(d, PRELOAD_VAR, old_preload, sizeof(old_preload)) < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    preload = preload_value(old_preload);
+    flags = PyUnicode_DecodeFSDefault(hm.stack_json);
+    if (preload == NULL || flags == NULL ||
+        PyDict_SetItemString(d, FLAGS_VAR, flags) < 0 ||
+        PyDict_SetItemString(d, PRELOAD_VAR, preload) < 0) {
+        Py_CLEAR(d);
+    }
+    Py_XDECREF(preload);
+    Py_XDECREF(flags);
+    return d;
+}

@@ -1,0 +1,167 @@
+/*
+ * hook.h: state and entry points shared by the files of the extension.
+ *
+ * Everything here runs with the GIL held (audit hooks, module functions)
+ * or before the interpreter exists (hm_preinit, single-threaded), so the
+ * state needs no lock.
+ */
+#ifndef HERMETIC_HOOK_H
+#define HERMETIC_HOOK_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <limits.h>
+
+#include "policy.h"
+
+/* One active policy.  owner is the Policy object that keeps p alive, or
+ * NULL for policies that came from the environment (permanent). */
+struct hm_entry {
+    const struct hm_policy *p;
+    PyObject *owner;
+    unsigned long long id;
+    int permanent;
+};
+
+struct hm_state {
+    struct hm_entry *v;
+    size_t n;
+    size_t cap;
+    unsigned mask;        /* OR of the flags of every entry */
+    int seal_all;         /* --seal: later pushes are permanent */
+    int from_env;         /* policies came from HERMETIC_FLAGS_JSON */
+    int hook_added;       /* PySys_AddAuditHook succeeded */
+    int python_ready;     /* post-initialisation set-up done */
+    char *stack_json;     /* encoding of v, for children; NULL if n == 0 */
+    char shim_path[PATH_MAX];
+};
+
+extern struct hm_state hm;
+
+/* The events the guards act on (audit.c dispatches by name). */
+enum hm_event_kind {
+    EV_GETADDRINFO,
+    EV_GETHOSTBYNAME,
+    EV_GETHOSTBYADDR,
+    EV_GETNAMEINFO,
+    EV_CONNECT,
+    EV_SENDTO,
+    EV_SENDMSG,
+    EV_BIND,
+    EV_SOCKET_NEW,
+    EV_PROCESS,
+};
+
+/* audit.c */
+int hm_audit_hook(const char *event, PyObject *args, void *data);
+int hm_hook_install(void);
+int hm_python_setup(void);
+
+/* Raises the violation of a guard and writes its trace line.  Returns -1
+ * (for "return hm_block(...)"), or ends the process before Python is
+ * initialised, where raising is not possible. */
+struct hm_block {
+    const char *guard;    /* "network" */
+    const char *message;  /* "network disabled: DNS(example.com)" */
+    const char *target;   /* attribute .target, or NULL */
+    const char *api;      /* trace: "socket.getaddrinfo" */
+    const char *key;      /* trace: "host", or NULL */
+    const char *value;
+    size_t vlen;
+    const char *extra_key; /* trace: a second key, or NULL */
+    const char *extra_value;
+    const char *reason;   /* "no-network" */
+};
+int hm_block(const struct hm_block *b);
+
+/* module.c */
+int hm_stack_changed(void);
+__attribute__((visibility("default"))) int
+hermetic_preinit(const char *json, char *err, size_t errlen);
+PyMODINIT_FUNC PyInit__core(void);
+
+/* errors.c */
+int hm_errors_init(PyObject *module);
+PyObject *hm_error_class(const char *guard);
+int hm_excepthook_install(void);
+
+/* netguard.c */
+int hm_net_event(enum hm_event_kind kind, PyObject *args);
+int hm_net_setup(void);
+
+/* procguard.c */
+int hm_proc_event(const char *event, PyObject *args);
+int hm_proc_setup(void);
+
+/* childenv.c */
+PyObject *hm_child_env_list(PyObject *env_list);
+PyObject *hm_child_env_dict(PyObject *env);
+int hm_child_env_needed(void);
+
+/* patch.c: replacing, in place, builtins that fire no audit event.
+ *
+ * The interpreter's own PyMethodDef is edited, so references captured
+ * before, and module objects created later by a re-import, all reach the
+ * replacement.  A replacement keeps the calling convention of the
+ * original; HM_PATCH_THUNKS makes one entry point per convention that
+ * forwards to one vectorcall-style function. */
+struct hm_patch {
+    const char *module;  /* "_posixsubprocess" */
+    const char *name;    /* "fork_exec" */
+    PyMethodDef *def;    /* the interpreter's own PyMethodDef, once found */
+    PyCFunction orig;    /* its original ml_meth */
+};
+
+typedef PyObject *(*hm_patch_fn)(struct hm_patch *p, PyObject *self,
+                                 PyObject *const *args, Py_ssize_t nargs,
+                                 PyObject *kwnames);
+
+struct hm_thunks {
+    PyCFunction varargs;
+    PyCFunction varargs_kw;
+    PyCFunction fast;
+    PyCFunction fast_kw;
+};
+
+typedef PyObject *(*hm_fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
+typedef PyObject *(*hm_fast_kw_fn)(PyObject *, PyObject *const *,
+                                   Py_ssize_t, PyObject *);
+
+int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
+PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
+                        PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames);
+PyObject *hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
+                         PyObject *args, PyObject *kwargs);
+
+#define HM_PATCH_THUNKS(name, fn, patch)                                   \
+    static PyObject *name##_va(PyObject *self, PyObject *args)             \
+    {                                                                      \
+        return hm_patch_tuple(&patch, fn, self, args, NULL);               \
+    }                                                                      \
+    static PyObject *name##_vakw(PyObject *self, PyObject *args,           \
+                                 PyObject *kw)                             \
+    {                                                                      \
+        return hm_patch_tuple(&patch, fn, self, args, kw);                 \
+    }                                                                      \
+    static PyObject *name##_fast(PyObject *self, PyObject *const *a,       \
+                                 Py_ssize_t n)                             \
+    {                                                                      \
+        return fn(&patch, self, a, n, NULL);                               \
+    }                                                                      \
+    static PyObject *name##_fastkw(PyObject *self, PyObject *const *a,     \
+                                   Py_ssize_t n, PyObject *k)              \
+    {                                                                      \
+        return fn(&patch, self, a, n, k);                                  \
+    }                                                                      \
+    static const struct hm_thunks name##_thunks = {                        \
+        (PyCFunction)name##_va,                                            \
+        (PyCFunction)(void (*)(void))name##_vakw,                          \
+        (PyCFunction)(void (*)(void))name##_fast,                          \
+        (PyCFunction)(void (*)(void))name##_fastkw,                        \
+    };
+
+#define HM_THUNKS(name) (&name##_thunks)
+
+#endif

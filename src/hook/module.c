@@ -1,0 +1,495 @@
+/*
+ * module.c: the hermetic._core extension, the policy stack, and the entry
+ * point the preload shim calls before the interpreter starts.
+ */
+#include "hook.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --- the stack ---------------------------------------------------------- */
+
+static unsigned long long next_id = 1;
+
+/* Recomputes what is derived from the entries. */
+int
+hm_stack_changed(void)
+{
+    unsigned mask = 0;
+
+    for (size_t i = 0; i < hm.n; i++) {
+        mask |= hm.v[i].p->flags;
+    }
+    hm.mask = mask;
+    free(hm.stack_json);
+    hm.stack_json = NULL;
+    if (hm.n == 0) {
+        return 0;
+    }
+    {
+        const struct hm_policy *ps[hm.n];
+
+        for (size_t i = 0; i < hm.n; i++) {
+            ps[i] = hm.v[i].p;
+        }
+        hm.stack_json = hm_stack_encode(ps, hm.n, hm.seal_all);
+    }
+    return hm.stack_json != NULL ? 0 : -ENOMEM;
+}
+
+static int
+stack_push(const struct hm_policy *p, PyObject *owner, int permanent,
+           unsigned long long *id)
+{
+    if (hm.n == hm.cap) {
+        size_t cap = hm.cap ? hm.cap * 2 : 8;
+        struct hm_entry *v = realloc(hm.v, cap * sizeof(*v));
+
+        if (v == NULL) {
+            return -ENOMEM;
+        }
+        hm.v = v;
+        hm.cap = cap;
+    }
+    Py_XINCREF(owner);
+    hm.v[hm.n].p = p;
+    hm.v[hm.n].owner = owner;
+    hm.v[hm.n].id = next_id;
+    hm.v[hm.n].permanent = permanent || hm.seal_all ||
+                           (p->flags & HM_SEALED) != 0;
+    *id = next_id++;
+    hm.n++;
+    return hm_stack_changed();
+}
+
+/* Removes the entry with this id unless it is permanent.  Returns 1 when
+ * removed, 0 when kept or not found. */
+static int
+stack_remove(unsigned long long id)
+{
+    for (size_t i = 0; i < hm.n; i++) {
+        PyObject *owner = hm.v[i].owner;
+
+        if (hm.v[i].id != id) {
+            continue;
+        }
+        if (hm.v[i].permanent) {
+            return 0;
+        }
+        memmove(&hm.v[i], &hm.v[i + 1], (hm.n - i - 1) * sizeof(hm.v[0]));
+        hm.n--;
+        hm_stack_changed();
+        Py_XDECREF(owner);
+        return 1;
+    }
+    return 0;
+}
+
+/* --- where the shim is ------------------------------------------------ */
+
+/* The shim lies beside this extension. */
+static int
+find_shim(void)
+{
+    Dl_info info;
+    char dir[PATH_MAX];
+
+    if (hm.shim_path[0] != '\0') {
+        return 0;
+    }
+    if (dladdr((void *)find_shim, &info) == 0 || info.dli_fname == NULL ||
+        realpath(info.dli_fname, dir) == NULL) {
+        return -1;
+    }
+    snprintf(hm.shim_path, sizeof(hm.shim_path), "%s/_hermetic_shim.so",
+             dirname(dir));
+    return access(hm.shim_path, R_OK) == 0 ? 0 : -1;
+}
+
+/* --- before the interpreter: called by the shim -------------------------- */
+
+/*
+ * Installs the policies of HERMETIC_FLAGS_JSON, permanently, and the audit
+ * hook, before Py_Initialize.  Returns 0, or -1 with a reason in err.
+ */
+int
+hermetic_preinit(const char *json, char *err, size_t errlen)
+{
+    struct hm_stack s = {0};
+    unsigned long long id;
+    struct hm_policy *keep;
+
+    if (hm_stack_decode(json, strlen(json), &s, err, errlen) < 0) {
+        return -1;
+    }
+    if (find_shim() < 0) {
+        snprintf(err, errlen, "cannot find the preload shim beside %s",
+                 "hermetic._core");
+        hm_stack_free(&s);
+        return -1;
+    }
+    /* The entries keep pointing into s.v for the life of the process. */
+    keep = s.v;
+    hm.seal_all = s.seal_all;
+    hm.from_env = 1;
+    for (size_t i = 0; i < s.n; i++) {
+        if (keep[i].flags & HM_SEALED) {
+            hm.seal_all = 1;
+        }
+        if (stack_push(&keep[i], NULL, 1, &id) < 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    if (hm_hook_install() < 0) {
+        snprintf(err, errlen, "PySys_AddAuditHook failed");
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the Policy type ------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    struct hm_policy policy;
+} PolicyObject;
+
+static void
+policy_dealloc(PyObject *self)
+{
+    hm_policy_free(&((PolicyObject *)self)->policy);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static int
+set_bool(struct hm_policy *p, const char *name, PyObject *value)
+{
+    if (!PyBool_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s must be True or False, not %.100s",
+                     name, Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    hm_policy_set_bool(p, name, value == Py_True);
+    return 0;
+}
+
+static int
+add_item(struct hm_policy *p, const char *name, PyObject *item)
+{
+    PyObject *s = item;
+    int rc;
+
+    if (PyUnicode_Check(item)) {
+        Py_INCREF(s);
+    } else if (strcmp(name, "fs_root") == 0 ||
+               strcmp(name, "allow_write") == 0) {
+        s = PyOS_FSPath(item);
+        if (s != NULL && !PyUnicode_Check(s)) {
+            Py_SETREF(s, PyUnicode_DecodeFSDefaultAndSize(
+                             PyBytes_AS_STRING(s), PyBytes_GET_SIZE(s)));
+        }
+        if (s == NULL) {
+            return -1;
+        }
+    } else {
+        PyErr_Format(PyExc_TypeError, "%s items must be str, not %.100s",
+                     name, Py_TYPE(item)->tp_name);
+        return -1;
+    }
+    rc = hm_policy_add(p, name, PyUnicode_AsUTF8(s));
+    if (rc == -EINVAL) {
+        PyErr_Format(PyExc_ValueError, "%s: invalid value: %R", name, s);
+    } else if (rc < 0) {
+        PyErr_NoMemory();
+    }
+    Py_DECREF(s);
+    return rc < 0 ? -1 : 0;
+}
+
+static int
+add_list(struct hm_policy *p, const char *name, PyObject *value)
+{
+    PyObject *it, *item;
+
+    if (PyUnicode_Check(value) || PyBytes_Check(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be a list of str, not a single string", name);
+        return -1;
+    }
+    it = PyObject_GetIter(value);
+    if (it == NULL) {
+        PyErr_Format(PyExc_TypeError, "%s must be a list of str, not %.100s",
+                     name, Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    while ((item = PyIter_Next(it)) != NULL) {
+        int rc = add_item(p, name, item);
+
+        Py_DECREF(item);
+        if (rc < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+add_profiles(struct hm_policy *p, PyObject *value)
+{
+    PyObject *list = PyUnicode_Check(value) ? PyTuple_Pack(1, value)
+                                            : PySequence_Tuple(value);
+
+    if (list == NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "profile must be a str or a list of str");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
+        PyObject *name = PyTuple_GET_ITEM(list, i);
+        const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name)
+                                              : NULL;
+
+        if (s == NULL) {
+            PyErr_SetString(PyExc_TypeError,
+                            "profile must be a str or a list of str");
+            Py_DECREF(list);
+            return -1;
+        }
+        if (hm_policy_apply_profile(p, s) < 0) {
+            PyErr_Format(PyExc_ValueError, "profile: unknown profile %R",
+                         name);
+            Py_DECREF(list);
+            return -1;
+        }
+    }
+    Py_DECREF(list);
+    return 0;
+}
+
+static int
+set_field(struct hm_policy *p, PyObject *key, PyObject *value)
+{
+    const char *name = PyUnicode_AsUTF8(key);
+    const struct hm_field *f = name ? hm_field_find(name) : NULL;
+
+    if (name != NULL && strcmp(name, "profile") == 0) {
+        return add_profiles(p, value);
+    }
+    if (f == NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "hermetic_blocker() got an unexpected keyword "
+                     "argument %R",
+                     key);
+        return -1;
+    }
+    switch (f->kind) {
+    case HM_FIELD_BOOL:
+        return set_bool(p, name, value);
+    case HM_FIELD_PATH:
+        return value == Py_None ? 0 : add_item(p, name, value);
+    default:
+        return add_list(p, name, value);
+    }
+}
+
+static PyObject *
+policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PolicyObject *self;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    const char *unbuilt;
+
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "hermetic_blocker() takes keyword arguments only");
+        return NULL;
+    }
+    self = (PolicyObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    hm_policy_init(&self->policy);
+    while (kwargs != NULL && PyDict_Next(kwargs, &pos, &key, &value)) {
+        if (set_field(&self->policy, key, value) < 0) {
+            Py_DECREF(self);
+            return NULL;
+        }
+    }
+    unbuilt = hm_policy_unbuilt(&self->policy);
+    if (unbuilt != NULL) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s: this guard is not available in this version of "
+                     "hermetic",
+                     unbuilt);
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *
+policy_to_json(PyObject *self, PyObject *unused)
+{
+    const struct hm_policy *p = &((PolicyObject *)self)->policy;
+    char *json = hm_stack_encode(&p, 1, 0);
+    PyObject *r;
+
+    (void)unused;
+    if (json == NULL) {
+        return PyErr_NoMemory();
+    }
+    r = PyUnicode_FromString(json);
+    free(json);
+    return r;
+}
+
+static PyMethodDef policy_methods[] = {
+    {"to_json", policy_to_json, METH_NOARGS,
+     "The policy as HERMETIC_FLAGS_JSON would carry it (a one-entry "
+     "stack)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject PolicyType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "hermetic._core.Policy",
+    .tp_basicsize = sizeof(PolicyObject),
+    .tp_dealloc = policy_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A validated, immutable policy (SPEC section 2).",
+    .tp_new = policy_new,
+    .tp_methods = policy_methods,
+};
+
+/* --- module functions ------------------------------------------------------ */
+
+static PyObject *
+core_push(PyObject *module, PyObject *arg)
+{
+    unsigned long long id;
+
+    (void)module;
+    if (!PyObject_TypeCheck(arg, &PolicyType)) {
+        PyErr_SetString(PyExc_TypeError, "push() takes a Policy");
+        return NULL;
+    }
+    if (find_shim() < 0) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "hermetic: the preload shim is missing beside "
+                        "hermetic._core; reinstall hermetic");
+        return NULL;
+    }
+    if (hm_hook_install() < 0 || hm_python_setup() < 0) {
+        return NULL;
+    }
+    if (stack_push(&((PolicyObject *)arg)->policy, arg, 0, &id) < 0) {
+        return PyErr_NoMemory();
+    }
+    if (hm_net_setup() < 0) {
+        stack_remove(id);
+        return NULL;
+    }
+    return PyLong_FromUnsignedLongLong(id);
+}
+
+static PyObject *
+core_remove(PyObject *module, PyObject *arg)
+{
+    unsigned long long id = PyLong_AsUnsignedLongLong(arg);
+
+    (void)module;
+    if (id == (unsigned long long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyBool_FromLong(stack_remove(id));
+}
+
+static PyObject *
+core_active(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (hm.stack_json == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_FromString(hm.stack_json);
+}
+
+static PyMethodDef core_methods[] = {
+    {"push", core_push, METH_O,
+     "push(policy) -> id: make a policy active for the whole process."},
+    {"remove", core_remove, METH_O,
+     "remove(id) -> bool: remove that policy unless it is permanent."},
+    {"active", core_active, METH_NOARGS,
+     "active() -> str | None: the active stack as HERMETIC_FLAGS_JSON."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, "hermetic._core",
+    "The C core of hermetic: policies, the audit hook and the guards.", -1,
+    core_methods,
+};
+
+static PyObject *core_module_object;
+
+/*
+ * One core per process.  When the shim loaded a core from another
+ * installation before this one, hand out that core's module, so there is
+ * one stack and one set of exception classes.
+ */
+struct hm_anchor {
+    PyObject *(*init)(void);
+};
+
+static PyObject *init_here(void);
+
+__attribute__((visibility("default"))) struct hm_anchor
+    hermetic_core_anchor = {init_here};
+
+static PyObject *
+init_here(void)
+{
+    PyObject *m;
+
+    if (core_module_object != NULL) {
+        Py_INCREF(core_module_object);
+        return core_module_object;
+    }
+    if (PyType_Ready(&PolicyType) < 0) {
+        return NULL;
+    }
+    m = PyModule_Create(&core_module);
+    if (m == NULL || hm_errors_init(m) < 0) {
+        Py_XDECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&PolicyType);
+    if (PyModule_AddObject(m, "Policy", (PyObject *)&PolicyType) < 0 ||
+        PyModule_AddStringConstant(m, "__version__", HM_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    core_module_object = m;
+    Py_INCREF(m);
+    return m;
+}
+
+PyMODINIT_FUNC
+PyInit__core(void)
+{
+    struct hm_anchor *first = dlsym(RTLD_DEFAULT, "hermetic_core_anchor");
+
+    if (first != NULL && first != &hermetic_core_anchor) {
+        return first->init();
+    }
+    return init_here();
+}

@@ -1,0 +1,247 @@
+/*
+ * patch.c: replacing builtins in place (see hook.h).
+ */
+#include "hook.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define CONVENTION (METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
+
+/*
+ * Finds the permissions of the mapping that holds addr.  Returns 'w' for
+ * writable, 'r' for read-only data, 'x' for anything executable, 0 when
+ * not found.
+ */
+static int
+mapping_kind(uintptr_t addr)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[512];
+    int kind = 0;
+
+    if (f == NULL) {
+        return 0;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        unsigned long lo, hi;
+        char perms[5];
+
+        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3) {
+            continue;
+        }
+        if (addr >= lo && addr < hi) {
+            kind = perms[2] == 'x' ? 'x' : perms[1] == 'w' ? 'w' : 'r';
+            break;
+        }
+    }
+    fclose(f);
+    return kind;
+}
+
+/* Writes *slot = value even when the PyMethodDef sits in read-only data
+ * (a const table after relocation), restoring the protection after. */
+static int
+write_slot(PyCFunction *slot, PyCFunction value)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)slot & ~((uintptr_t)page - 1);
+    size_t len = (uintptr_t)(slot + 1) - start;
+    int kind = mapping_kind((uintptr_t)slot);
+
+    if (kind == 'w') {
+        *slot = value;
+        return 0;
+    }
+    if (kind != 'r' ||
+        mprotect((void *)start, len, PROT_READ | PROT_WRITE) < 0) {
+        return -1;
+    }
+    *slot = value;
+    mprotect((void *)start, len, PROT_READ);
+    return 0;
+}
+
+static PyCFunction
+pick_thunk(int flags, const struct hm_thunks *t)
+{
+    switch (flags & CONVENTION) {
+    case METH_VARARGS:
+        return t->varargs;
+    case METH_VARARGS | METH_KEYWORDS:
+        return t->varargs_kw;
+    case METH_FASTCALL:
+        return t->fast;
+    case METH_FASTCALL | METH_KEYWORDS:
+        return t->fast_kw;
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Imports p->module, finds the builtin p->name in it and points its
+ * PyMethodDef at the thunk of the same calling convention.  Idempotent.
+ * Returns 0, or -1 with an exception set.
+ */
+int
+hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
+{
+    PyObject *mod, *fn;
+    PyMethodDef *def;
+    PyCFunction thunk;
+
+    if (p->def != NULL) {
+        return 0;
+    }
+    mod = PyImport_ImportModule(p->module);
+    if (mod == NULL) {
+        return -1;
+    }
+    fn = PyObject_GetAttrString(mod, p->name);
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        return -1;
+    }
+    if (!PyCFunction_Check(fn)) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "%s.%s is not the interpreter's builtin (replaced "
+                     "before hermetic was installed)",
+                     p->module, p->name);
+        Py_DECREF(fn);
+        return -1;
+    }
+    def = ((PyCFunctionObject *)fn)->m_ml;
+    Py_DECREF(fn);
+    thunk = pick_thunk(def->ml_flags, t);
+    if (thunk == NULL) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "%s.%s has a calling convention hermetic does not know",
+                     p->module, p->name);
+        return -1;
+    }
+    p->orig = def->ml_meth;
+    if (write_slot(&def->ml_meth, thunk) < 0) {
+        PyErr_Format(PyExc_RuntimeError, "cannot replace %s.%s in place",
+                     p->module, p->name);
+        return -1;
+    }
+    p->def = def;
+    return 0;
+}
+
+static PyObject *
+kwargs_dict(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *kw = PyDict_New();
+
+    if (kw == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i),
+                           args[nargs + i]) < 0) {
+            Py_DECREF(kw);
+            return NULL;
+        }
+    }
+    return kw;
+}
+
+static PyObject *
+call_varargs(struct hm_patch *p, PyObject *self, PyObject *const *args,
+             Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *tuple = PyTuple_New(nargs);
+    PyObject *kw = NULL;
+    PyObject *result = NULL;
+
+    if (tuple == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SET_ITEM(tuple, i, args[i]);
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        kw = kwargs_dict(args, nargs, kwnames);
+        if (kw == NULL) {
+            goto out;
+        }
+    }
+    if (p->def->ml_flags & METH_KEYWORDS) {
+        result = ((PyCFunctionWithKeywords)(void (*)(void))p->orig)(
+            self, tuple, kw);
+    } else if (kw != NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() takes no keyword arguments", p->name);
+    } else {
+        result = p->orig(self, tuple);
+    }
+out:
+    Py_XDECREF(kw);
+    Py_DECREF(tuple);
+    return result;
+}
+
+/* Calls the original with its own convention. */
+PyObject *
+hm_patch_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
+              Py_ssize_t nargs, PyObject *kwnames)
+{
+    int flags = p->def->ml_flags & CONVENTION;
+
+    if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
+        return ((hm_fast_kw_fn)(void (*)(void))p->orig)(self, args, nargs,
+                                                        kwnames);
+    }
+    if (flags == METH_FASTCALL) {
+        if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() takes no keyword arguments", p->name);
+            return NULL;
+        }
+        return ((hm_fast_fn)(void (*)(void))p->orig)(self, args, nargs);
+    }
+    return call_varargs(p, self, args, nargs, kwnames);
+}
+
+/* Entry from a METH_VARARGS thunk: to the vectorcall form. */
+PyObject *
+hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
+               PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    Py_ssize_t nkw, i = 0;
+    PyObject **vec, *kwnames, *key, *value, *result;
+    Py_ssize_t pos = 0;
+
+    if (kwargs == NULL || PyDict_GET_SIZE(kwargs) == 0) {
+        return fn(p, self, &PyTuple_GET_ITEM(args, 0), nargs, NULL);
+    }
+    nkw = PyDict_GET_SIZE(kwargs);
+    vec = PyMem_New(PyObject *, nargs + nkw);
+    kwnames = PyTuple_New(nkw);
+    if (vec == NULL || kwnames == NULL) {
+        PyMem_Free(vec);
+        Py_XDECREF(kwnames);
+        return PyErr_NoMemory();
+    }
+    for (i = 0; i < nargs; i++) {
+        vec[i] = PyTuple_GET_ITEM(args, i);
+    }
+    i = 0;
+    while (PyDict_Next(kwargs, &pos, &key, &value)) {
+        Py_INCREF(key);
+        PyTuple_SET_ITEM(kwnames, i, key);
+        vec[nargs + i++] = value;
+    }
+    result = fn(p, self, vec, nargs, kwnames);
+    Py_DECREF(kwnames);
+    PyMem_Free(vec);
+    return result;
+}

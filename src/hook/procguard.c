@@ -1,0 +1,234 @@
+/*
+ * procguard.c: the subprocess guard (SPEC section 3, "Subprocess") and
+ * the inheritance of the policy by children (section 7).
+ *
+ * Most ways to start a process fire an audit event.  The one that does
+ * not, _posixsubprocess.fork_exec (multiprocessing's spawn and forkserver
+ * call it directly), is replaced in place; so are the calls whose
+ * environment must be completed for the child.
+ */
+#include "hook.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+block_process(const char *api)
+{
+    struct hm_block b = {0};
+    char message[128];
+
+    snprintf(message, sizeof(message), "subprocess disabled: %s", api);
+    b.guard = "subprocess";
+    b.message = message;
+    b.target = api;
+    b.api = "subprocess";
+    b.reason = "no-subprocess";
+    return hm_block(&b);
+}
+
+int
+hm_proc_event(const char *event, PyObject *args)
+{
+    (void)args;
+    if (!(hm.mask & HM_BLOCK_SUBPROCESS)) {
+        return 0;
+    }
+    return block_process(event);
+}
+
+static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
+static struct hm_patch p_execv = {"posix", "execv"};
+static struct hm_patch p_execve = {"posix", "execve"};
+static struct hm_patch p_spawn = {"posix", "posix_spawn"};
+static struct hm_patch p_spawnp = {"posix", "posix_spawnp"};
+static struct hm_patch p_system = {"posix", "system"};
+
+/* Calls the original with args[index] replaced by value (stolen). */
+static PyObject *
+call_with(struct hm_patch *p, PyObject *self, PyObject *const *args,
+          Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t index,
+          PyObject *value)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject **vec;
+    PyObject *result;
+
+    if (value == NULL) {
+        return NULL;
+    }
+    vec = PyMem_New(PyObject *, total);
+    if (vec == NULL) {
+        Py_DECREF(value);
+        return PyErr_NoMemory();
+    }
+    memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
+    vec[index] = value;
+    result = hm_patch_call(p, self, vec, nargs, kwnames);
+    PyMem_Free(vec);
+    Py_DECREF(value);
+    return result;
+}
+
+/* Where the argument called name (or at position pos) is, or -1. */
+static Py_ssize_t
+arg_index(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+          Py_ssize_t pos, const char *name)
+{
+    (void)args;
+    if (pos < nargs) {
+        return pos;
+    }
+    for (Py_ssize_t i = 0; kwnames && i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i),
+                                             name) == 0) {
+            return nargs + i;
+        }
+    }
+    return -1;
+}
+
+/* fork_exec(args, executable_list, close_fds, pass_fds, cwd, env, ...) */
+static PyObject *
+fork_exec_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (hm.mask & HM_BLOCK_SUBPROCESS) {
+        block_process("_posixsubprocess.fork_exec");
+        return NULL;
+    }
+    if (hm.n == 0 || nargs < 6) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    return call_with(p, self, args, nargs, kwnames, 5,
+                     hm_child_env_list(args[5]));
+}
+
+/* execv has no environment: it becomes an execve with ours added. */
+static PyObject *
+execv_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+            Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *vec[3];
+    PyObject *result;
+
+    if (!hm_child_env_needed() || nargs != 2 || p_execve.def == NULL) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    vec[0] = args[0];
+    vec[1] = args[1];
+    vec[2] = hm_child_env_dict(NULL);
+    if (vec[2] == NULL) {
+        return NULL;
+    }
+    result = hm_patch_call(&p_execve, self, vec, 3, NULL);
+    Py_DECREF(vec[2]);
+    return result;
+}
+
+/* execve(path, argv, env), posix_spawn(p)(path, argv, env, ...) */
+static PyObject *
+env_arg_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+              Py_ssize_t nargs, PyObject *kwnames)
+{
+    Py_ssize_t at = arg_index(args, nargs, kwnames, 2, "env");
+
+    if (hm.n == 0 || at < 0) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    return call_with(p, self, args, nargs, kwnames, at,
+                     hm_child_env_dict(args[at]));
+}
+
+static int
+setenv_from(const char *name, PyObject *value)
+{
+    PyObject *b = PyUnicode_EncodeFSDefault(value);
+    int rc;
+
+    if (b == NULL) {
+        return -1;
+    }
+    rc = setenv(name, PyBytes_AS_STRING(b), 1);
+    Py_DECREF(b);
+    return rc;
+}
+
+/* Saves a variable's value (malloc'd, or NULL) to put it back later. */
+static char *
+save_var(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v != NULL ? strdup(v) : NULL;
+}
+
+static void
+restore_var(const char *name, char *saved)
+{
+    if (saved != NULL) {
+        setenv(name, saved, 1);
+    } else {
+        unsetenv(name);
+    }
+    free(saved);
+}
+
+/*
+ * system(3) passes the process environment: put ours in it for the
+ * duration of the call, then put back what was there.
+ * XXX: another thread reading the environment meanwhile sees our values.
+ */
+static PyObject *
+system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+             Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *env, *flags, *preload, *result = NULL;
+    char *old_flags, *old_preload;
+    int ok;
+
+    if (!hm_child_env_needed()) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    env = hm_child_env_dict(NULL);
+    if (env == NULL) {
+        return NULL;
+    }
+    old_flags = save_var("HERMETIC_FLAGS_JSON");
+    old_preload = save_var("LD_PRELOAD");
+    flags = PyDict_GetItemString(env, "HERMETIC_FLAGS_JSON");
+    preload = PyDict_GetItemString(env, "LD_PRELOAD");
+    ok = flags != NULL && preload != NULL &&
+         setenv_from("HERMETIC_FLAGS_JSON", flags) == 0 &&
+         setenv_from("LD_PRELOAD", preload) == 0;
+    if (ok) {
+        result = hm_patch_call(p, self, args, nargs, kwnames);
+    } else if (!PyErr_Occurred()) {
+        PyErr_SetFromErrno(PyExc_OSError);
+    }
+    restore_var("HERMETIC_FLAGS_JSON", old_flags);
+    restore_var("LD_PRELOAD", old_preload);
+    Py_DECREF(env);
+    return result;
+}
+
+HM_PATCH_THUNKS(fork_exec, fork_exec_guard, p_fork_exec)
+HM_PATCH_THUNKS(execv, execv_guard, p_execv)
+HM_PATCH_THUNKS(execve, env_arg_guard, p_execve)
+HM_PATCH_THUNKS(spawn, env_arg_guard, p_spawn)
+HM_PATCH_THUNKS(spawnp, env_arg_guard, p_spawnp)
+HM_PATCH_THUNKS(system, system_guard, p_system)
+
+int
+hm_proc_setup(void)
+{
+    if (hm_patch_apply(&p_fork_exec, HM_THUNKS(fork_exec)) < 0 ||
+        hm_patch_apply(&p_execve, HM_THUNKS(execve)) < 0 ||
+        hm_patch_apply(&p_execv, HM_THUNKS(execv)) < 0 ||
+        hm_patch_apply(&p_spawn, HM_THUNKS(spawn)) < 0 ||
+        hm_patch_apply(&p_spawnp, HM_THUNKS(spawnp)) < 0 ||
+        hm_patch_apply(&p_system, HM_THUNKS(system)) < 0) {
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * cli.c: parsing the launcher's options into a policy.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+__attribute__((format(printf, 3, 4))) static void
+fail(struct hm_cli_error *e, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof(e->what), fmt, ap);
+    va_end(ap);
+    snprintf(e->hint, sizeof(e->hint), "%s", hint != NULL ? hint : "");
+}
+
+/* The field an option names ("--allow-domain" -> allow_domains). */
+static const struct hm_field *
+option_field(const char *opt, size_t len)
+{
+    if (len == strlen("--no-env") && strncmp(opt, "--no-env", len) == 0) {
+        return hm_field_find("block_environment");
+    }
+    for (const struct hm_field *f = hm_fields; f->name != NULL; f++) {
+        if (f->kind != HM_FIELD_PATH && strlen(f->cli) == len &&
+            strncmp(f->cli, opt, len) == 0) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static int
+add_value(struct hm_cli *cli, const char *field, const char *opt,
+          const char *value, struct hm_cli_error *e)
+{
+    int rc = hm_policy_add(&cli->policy, field, value);
+
+    if (rc == -EINVAL) {
+        fail(e, NULL, "%s: invalid value: %s", opt, value);
+    } else if (rc < 0) {
+        fail(e, NULL, "%s: out of memory", opt);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+static int
+add_profile(struct hm_cli *cli, const char *name, struct hm_cli_error *e)
+{
+    if (hm_policy_apply_profile(&cli->policy, name) == 0) {
+        return 0;
+    }
+    fail(e,
+         "profiles: block-all, net-hermetic, exec-deny, fs-readonly, "
+         "block-native",
+         "--profile: unknown profile: %s", name);
+    return -1;
+}
+
+/*
+ * Handles argv[*i], an option.  Options that take a value take it as
+ * "--opt=VALUE" or as the next argument.
+ */
+static int
+parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
+             struct hm_cli_error *e)
+{
+    const char *arg = argv[*i];
+    const char *eq = strchr(arg, '=');
+    size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+    const char *value = eq != NULL ? eq + 1 : NULL;
+    const struct hm_field *f;
+    int takes_value;
+
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        cli->help = 1;
+        return 0;
+    }
+    if (strcmp(arg, "--version") == 0) {
+        cli->version = 1;
+        return 0;
+    }
+    if (len == strlen("--fs-readonly") &&
+        strncmp(arg, "--fs-readonly", len) == 0 && value != NULL) {
+        return add_value(cli, "fs_root", "--fs-readonly", value, e);
+    }
+    f = option_field(arg, len);
+    takes_value = f == NULL ? len == strlen("--profile") &&
+                                  strncmp(arg, "--profile", len) == 0
+                            : f->kind == HM_FIELD_LIST;
+    if (f == NULL && !takes_value) {
+        fail(e, "run 'hermetic --help' for the options",
+             "unknown option: %s", arg);
+        return -1;
+    }
+    if (!takes_value) {
+        if (value != NULL) {
+            fail(e, NULL, "%s: takes no value", f->cli);
+            return -1;
+        }
+        return hm_policy_set_bool(&cli->policy, f->name, 1) < 0 ? -1 : 0;
+    }
+    if (value == NULL) {
+        if (*i + 1 >= argc || strcmp(argv[*i + 1], "--") == 0) {
+            fail(e, NULL, "%s: needs a value", arg);
+            return -1;
+        }
+        value = argv[++*i];
+    }
+    if (f == NULL) {
+        return add_profile(cli, value, e);
+    }
+    return add_value(cli, f->name, f->cli, value, e);
+}
+
+int
+hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
+             struct hm_cli_error *e)
+{
+    int i;
+
+    memset(cli, 0, sizeof(*cli));
+    hm_policy_init(&cli->policy);
+    e->what[0] = e->hint[0] = '\0';
+    if (argc <= 1) {
+        cli->help = 1;
+        return 0;
+    }
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (argv[i][0] != '-') {
+            fail(e, "put '--' before the target: hermetic [OPTIONS] -- "
+                    "TARGET [ARGS...]",
+                 "missing '--' before the target: %s", argv[i]);
+            return -1;
+        }
+        if (parse_option(argc, argv, &i, cli, e) < 0) {
+            return -1;
+        }
+    }
+    if (cli->help || cli->version) {
+        return 0;
+    }
+    if (i >= argc || i + 1 >= argc) {
+        fail(e, "hermetic [OPTIONS] -- TARGET [ARGS...]", "no target%s",
+             i >= argc ? " (missing '--')" : " after '--'");
+        return -1;
+    }
+    cli->target = &argv[i + 1];
+    return 0;
+}

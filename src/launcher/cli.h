@@ -1,0 +1,32 @@
+/*
+ * cli.h: the launcher's command line (SPEC section 7).  Pure: parses
+ * argv into a policy and options, prints nothing.
+ */
+#ifndef HERMETIC_CLI_H
+#define HERMETIC_CLI_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+struct hm_cli {
+    struct hm_policy policy;
+    int help;
+    int version;
+    char **target;  /* argv after "--"; NULL-terminated */
+};
+
+/* What went wrong, for "hermetic: <what>" and an optional hint. */
+struct hm_cli_error {
+    char what[512];
+    char hint[256];
+};
+
+/*
+ * Parses argv.  Returns 0, or -1 with e filled.  cli->policy must be
+ * freed by the caller in both cases.
+ */
+int hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
+                 struct hm_cli_error *e);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * main.c: the hermetic command.  Parse the options, find the guard, add
+ * this policy to the inherited stack, resolve the target, exec it.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "policy.h"
+#include "target.h"
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define PY_XY STR(HM_PY_MAJOR) "." STR(HM_PY_MINOR)
+
+static const char help[] =
+    "usage: hermetic [OPTIONS] -- TARGET [ARGS...]\n"
+    "\n"
+    "Run a Python program with capabilities switched off.  A blocked\n"
+    "action raises hermetic.PolicyViolation where it happens.\n"
+    "\n"
+    "TARGET is module:attr, a script or program (path or name on PATH),\n"
+    "or a module name (run like python -m).\n"
+    "\n"
+    "network:\n"
+    "  --no-network          no name lookups, no connections, no "
+    "non-loopback bind\n"
+    "  --allow-localhost     loopback peers allowed\n"
+    "  --allow-domain D      D and *.D allowed, and what they resolve to "
+    "(repeatable)\n"
+    "  --allow-ip CIDR       peers in this range allowed (repeatable)\n"
+    "  --no-unix-sockets     AF_UNIX connect and bind blocked too\n"
+    "processes:\n"
+    "  --no-subprocess       no process creation of any kind\n"
+    "policy:\n"
+    "  --profile NAME        block-all, net-hermetic, exec-deny, "
+    "fs-readonly,\n"
+    "                        block-native (repeatable; merged by union)\n"
+    "  --seal                the policy and every blocker the target "
+    "enters stay\n"
+    "  --trace               one line on stderr per blocked action\n"
+    "  -h, --help            this help\n"
+    "  --version             the version\n"
+    "\n"
+    "Not in this version yet (rejected): --fs-readonly[=ROOT], "
+    "--allow-write,\n"
+    "--no-environment, --allow-env, --no-code-exec, --deny-import,\n"
+    "--no-interpreter-mutation, --block-native; and the profiles "
+    "block-all,\n"
+    "fs-readonly and block-native, which need them.\n"
+    "\n"
+    "Exit status: the target's; 2 when a violation ends it; 1 for "
+    "hermetic's\n"
+    "own errors; 126 target not executable; 127 target not found.\n"
+    "\n"
+    "The guards work at the level of the Python interpreter (audit "
+    "hooks).\n"
+    "They stop accidents and semi-trusted code, not a determined attacker "
+    "with\n"
+    "native code.  See the README's Security model and Limitations.\n";
+
+static int
+report(int status, const struct hm_cli_error *e)
+{
+    fprintf(stderr, "hermetic: %s\n", e->what);
+    if (e->hint[0] != '\0') {
+        fprintf(stderr, "hint: %s\n", e->hint);
+    }
+    return status;
+}
+
+/* dst = a b; -1 when it does not fit (a cut path names another file). */
+static int
+join(char *dst, size_t cap, const char *a, const char *b)
+{
+    int n = snprintf(dst, cap, "%s%s", a, b);
+
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+
+    return join(path, sizeof(path), dir, name) == 0 &&
+           access(path, R_OK) == 0;
+}
+
+/*
+ * Finds the installed package directory, where the shim and the core
+ * are: beside this program (python -m hermetic runs the copy installed
+ * there), or in the site-packages of the prefix this program's bin/ is in.
+ */
+static int
+find_package(char *dst, size_t cap)
+{
+    static const char *const rel[] = {
+        "",
+        "/../lib/python" PY_XY "/site-packages/hermetic",
+        "/../lib64/python" PY_XY "/site-packages/hermetic",
+        "/../lib/python3/dist-packages/hermetic",
+        "/../local/lib/python" PY_XY "/dist-packages/hermetic",
+    };
+    char self[PATH_MAX];
+    const char *dir;
+
+    if (realpath("/proc/self/exe", self) == NULL) {
+        return -1;
+    }
+    dir = dirname(self);
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        if (join(dst, cap, dir, rel[i]) == 0 &&
+            exists(dst, "/_hermetic_shim.so") &&
+            exists(dst, "/_core" HM_EXT_SUFFIX)) {
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The interpreter hermetic is installed in. */
+static void
+find_python(char *dst, size_t cap)
+{
+    static const char *const names[] = {"python" PY_XY, "python3", "python"};
+    const char *given = getenv("HERMETIC_PYTHON");
+    char self[PATH_MAX];
+
+    if (given != NULL && given[0] != '\0') {
+        snprintf(dst, cap, "%s", given);
+        return;
+    }
+    if (realpath("/proc/self/exe", self) != NULL) {
+        const char *dir = dirname(self);
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            snprintf(dst, cap, "%s/%s", dir, names[i]);
+            if (access(dst, X_OK) == 0) {
+                return;
+            }
+        }
+    }
+    snprintf(dst, cap, "%s", "python" PY_XY);
+}
+
+/*
+ * The stack for the target: what this process inherited (a hermetic
+ * inside a guarded process only adds) and this command line's policy.
+ */
+static char *
+build_stack(struct hm_policy *mine, struct hm_cli_error *e)
+{
+    const char *inherited = getenv("HERMETIC_FLAGS_JSON");
+    struct hm_stack s = {0};
+    const struct hm_policy **v;
+    char reason[256];
+    char *json = NULL;
+
+    if (inherited != NULL &&
+        hm_stack_decode(inherited, strlen(inherited), &s, reason,
+                        sizeof(reason)) < 0) {
+        snprintf(e->what, sizeof(e->what), "HERMETIC_FLAGS_JSON: %s",
+                 reason);
+        snprintf(e->hint, sizeof(e->hint),
+                 "unset HERMETIC_FLAGS_JSON or fix its value");
+        return NULL;
+    }
+    v = calloc(s.n + 1, sizeof(*v));
+    if (v != NULL) {
+        for (size_t i = 0; i < s.n; i++) {
+            v[i] = &s.v[i];
+        }
+        v[s.n] = mine;
+        json = hm_stack_encode(v, s.n + 1,
+                               s.seal_all || (mine->flags & HM_SEALED));
+        free(v);
+    }
+    if (json == NULL) {
+        snprintf(e->what, sizeof(e->what), "out of memory");
+    }
+    hm_stack_free(&s);
+    return json;
+}
+
+/*
+ * Puts the stack and the shim into the environment the target inherits,
+ * after checking that the shim loads: ld.so skips a preload entry it
+ * cannot load, and the target would run unguarded.
+ */
+static int
+prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
+{
+    char shim[PATH_MAX];
+    const char *old = getenv("LD_PRELOAD");
+    char *preload;
+    int rc;
+
+    if (join(shim, sizeof(shim), pkg, "/_hermetic_shim.so") < 0) {
+        snprintf(e->what, sizeof(e->what), "path too long: %.400s", pkg);
+        return -1;
+    }
+    if (dlopen(shim, RTLD_NOW | RTLD_LOCAL) == NULL) {
+        snprintf(e->what, sizeof(e->what), "cannot load %.200s: %.200s",
+                 shim, dlerror());
+        snprintf(e->hint, sizeof(e->hint), "reinstall hermetic");
+        return -1;
+    }
+    if (old == NULL || old[0] == '\0') {
+        preload = strdup(shim);
+    } else if (strstr(old, shim) != NULL) {
+        preload = strdup(old);
+    } else if (asprintf(&preload, "%s:%s", old, shim) < 0) {
+        preload = NULL;
+    }
+    rc = preload != NULL && setenv("LD_PRELOAD", preload, 1) == 0 &&
+                 setenv("HERMETIC_FLAGS_JSON", json, 1) == 0 &&
+                 unsetenv("HERMETIC_PYTHON") == 0
+             ? 0
+             : -1;
+    free(preload);
+    if (rc < 0) {
+        snprintf(e->what, sizeof(e->what), "cannot set the environment: %s",
+                 strerror(errno));
+    }
+    return rc;
+}
+
+static int
+refuse_unbuilt(const struct hm_policy *p, struct hm_cli_error *e)
+{
+    const char *field = hm_policy_unbuilt(p);
+    const struct hm_field *f = field != NULL ? hm_field_find(field) : NULL;
+
+    if (f == NULL) {
+        return 0;
+    }
+    snprintf(e->what, sizeof(e->what),
+             "%s: this guard is not available in this version of hermetic",
+             f->cli);
+    return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct hm_cli cli;
+    struct hm_cli_error e;
+    struct hm_target t;
+    char pkg[PATH_MAX], python[PATH_MAX];
+    char *json;
+    int status;
+
+    if (hm_cli_parse(argc, argv, &cli, &e) < 0) {
+        return report(1, &e);
+    }
+    if (cli.help || cli.version) {
+        fputs(cli.help ? help : "hermetic " HM_VERSION "\n", stdout);
+        return 0;
+    }
+    if (refuse_unbuilt(&cli.policy, &e) < 0) {
+        return report(1, &e);
+    }
+    if (find_package(pkg, sizeof(pkg)) < 0) {
+        snprintf(e.what, sizeof(e.what),
+                 "cannot find the guard (_hermetic_shim.so, _core%s)",
+                 HM_EXT_SUFFIX);
+        snprintf(e.hint, sizeof(e.hint), "reinstall hermetic");
+        return report(1, &e);
+    }
+    json = build_stack(&cli.policy, &e);
+    if (json == NULL) {
+        return report(1, &e);
+    }
+    find_python(python, sizeof(python));
+    status = hm_target_resolve(cli.target, python, &t, &e);
+    if (status != 0) {
+        return report(status, &e);
+    }
+    if (prepare_env(pkg, json, &e) < 0) {
+        return report(1, &e);
+    }
+    if (!t.is_python) {
+        fprintf(stderr,
+                "hermetic: note: %s is not a Python program; the policy "
+                "applies to the Python processes it starts\n",
+                cli.target[0]);
+    }
+    return report(hm_target_exec(&t, &e), &e);
+}

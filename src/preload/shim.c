@@ -1,0 +1,114 @@
+/*
+ * shim.c: the preload object the launcher puts into every guarded
+ * process.  It references no Python symbol, so programs that are not
+ * Python load it harmlessly; in a Python process it loads the core built
+ * for that X.Y and installs the policy before the interpreter starts.
+ *
+ * Whatever it cannot do for a Python process ends that process with one
+ * line: a target never runs with a weaker policy than asked.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef HM_PY_MAJOR
+#error "HM_PY_MAJOR, HM_PY_MINOR and HM_EXT_SUFFIX come from the build"
+#endif
+
+typedef const char *(*version_fn)(void);
+typedef int (*preinit_fn)(const char *json, char *err, size_t errlen);
+
+static void
+die(const char *what, const char *hint)
+{
+    fprintf(stderr, "hermetic: %s\n", what);
+    if (hint != NULL) {
+        fprintf(stderr, "hint: %s\n", hint);
+    }
+    fflush(stderr);
+    _exit(1);
+}
+
+/* Parses "3.11.7 (main, ...)".  Returns 1 when it is our X.Y. */
+static int
+same_version(const char *v, int *major, int *minor)
+{
+    if (sscanf(v, "%d.%d", major, minor) != 2) {
+        return 0;
+    }
+    return *major == HM_PY_MAJOR && *minor == HM_PY_MINOR;
+}
+
+static void
+check_version(version_fn version)
+{
+    char what[256];
+    int major = 0, minor = 0;
+
+    if (same_version(version(), &major, &minor)) {
+        return;
+    }
+    snprintf(what, sizeof(what),
+             "cannot guard Python %d.%d: this hermetic is built for "
+             "Python %d.%d",
+             major, minor, HM_PY_MAJOR, HM_PY_MINOR);
+    die(what, "install hermetic into that interpreter's environment and "
+              "run the hermetic it provides");
+}
+
+/* The core lies beside this object. */
+static void
+core_path(char *dst, size_t cap)
+{
+    Dl_info info;
+    char self[PATH_MAX];
+
+    if (dladdr((void *)core_path, &info) == 0 || info.dli_fname == NULL ||
+        realpath(info.dli_fname, self) == NULL) {
+        die("cannot find the preload shim's own path", NULL);
+    }
+    snprintf(dst, cap, "%s/_core%s", dirname(self), HM_EXT_SUFFIX);
+}
+
+__attribute__((constructor)) static void
+hermetic_shim_init(void)
+{
+    const char *json = getenv("HERMETIC_FLAGS_JSON");
+    version_fn version;
+    preinit_fn preinit;
+    char path[PATH_MAX];
+    char err[512];
+    void *core;
+
+    if (json == NULL) {
+        return;
+    }
+    version = (version_fn)dlsym(RTLD_DEFAULT, "Py_GetVersion");
+    if (version == NULL) {
+        return; /* not Python: its Python children are guarded */
+    }
+    check_version(version);
+    core_path(path, sizeof(path));
+    core = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (core == NULL) {
+        snprintf(err, sizeof(err), "cannot load the guard: %s", dlerror());
+        die(err, "reinstall hermetic");
+    }
+    preinit = (preinit_fn)dlsym(core, "hermetic_preinit");
+    if (preinit == NULL) {
+        die("cannot load the guard: hermetic_preinit missing",
+            "reinstall hermetic");
+    }
+    err[0] = '\0';
+    if (preinit(json, err, sizeof(err)) < 0) {
+        char what[600];
+
+        snprintf(what, sizeof(what), "HERMETIC_FLAGS_JSON: %s", err);
+        die(what, NULL);
+    }
+}
