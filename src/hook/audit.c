@@ -242,15 +242,19 @@ hm_audit_hook(const char *event, PyObject *args, void *data)
     if (hm.mask == 0) {
         return 0;
     }
+    if (!hm.python_ready) {
+        /* CLI mode: the first event after initialisation sets up the
+         * rest, before any code of the target can run. */
+        if (in_own_setup()) {
+            return 0;
+        }
+        if (Py_IsInitialized()) {
+            setup_or_die();
+        }
+    }
     ev = event_find(event);
     if (ev == NULL || (ev->mask & hm.mask) == 0) {
         return 0;
-    }
-    if (in_own_setup()) {
-        return 0;
-    }
-    if (!hm.python_ready && Py_IsInitialized()) {
-        setup_or_die();
     }
     if (ev->kind == EV_PROCESS) {
         return hm_proc_event(event, args);
@@ -314,7 +318,8 @@ hm_python_setup(void)
         hm_net_setup() < 0) {
         goto out;
     }
-    if (hm.from_env && hm_excepthook_install() < 0) {
+    if (hm.from_env &&
+        (hm_excepthook_install() < 0 || hm_finder_install() < 0)) {
         goto out;
     }
     hm.python_ready = 1;

@@ -77,6 +77,7 @@ int hm_block(const struct hm_block *b);
 
 /* module.c */
 int hm_stack_changed(void);
+int hm_finder_install(void);
 __attribute__((visibility("default"))) int
 hermetic_preinit(const char *json, char *err, size_t errlen);
 PyMODINIT_FUNC PyInit__core(void);

@@ -111,6 +111,69 @@ find_shim(void)
     return access(hm.shim_path, R_OK) == 0 ? 0 : -1;
 }
 
+/* --- the package, for targets that do not have it installed ------------ */
+
+/*
+ * find_spec for the meta path finder that serves the package "hermetic"
+ * from the directory the shim was loaded from.  It is the last finder, so
+ * an installed hermetic always wins; its submodules are then found
+ * through the package's __path__ as usual.
+ */
+static PyObject *
+finder_find_spec(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    char dir[PATH_MAX], init[PATH_MAX + 16];
+    PyObject *util, *spec;
+
+    (void)self;
+    if (nargs < 1 || !PyUnicode_Check(args[0]) ||
+        PyUnicode_CompareWithASCIIString(args[0], "hermetic") != 0) {
+        Py_RETURN_NONE;
+    }
+    snprintf(dir, sizeof(dir), "%s", hm.shim_path);
+    snprintf(init, sizeof(init), "%s/__init__.py", dirname(dir));
+    util = PyImport_ImportModule("importlib.util");
+    if (util == NULL) {
+        return NULL;
+    }
+    spec = PyObject_CallMethod(util, "spec_from_file_location", "Os", args[0],
+                               init);
+    Py_DECREF(util);
+    if (spec != NULL) {
+        PyObject *path = Py_BuildValue("[s]", dir);
+
+        if (path == NULL ||
+            PyObject_SetAttrString(spec, "submodule_search_locations",
+                                   path) < 0) {
+            Py_CLEAR(spec);
+        }
+        Py_XDECREF(path);
+    }
+    return spec;
+}
+
+static PyMethodDef finder_def = {
+    "find_spec", (PyCFunction)(void (*)(void))finder_find_spec, METH_FASTCALL,
+    "Finds the package hermetic beside the loaded guard."};
+
+int
+hm_finder_install(void)
+{
+    PyObject *meta = PySys_GetObject("meta_path");
+    PyObject *finder = PyModule_New("hermetic._finder");
+    PyObject *fn = PyCFunction_New(&finder_def, NULL);
+    int rc = -1;
+
+    if (meta != NULL && PyList_Check(meta) && finder != NULL && fn != NULL &&
+        PyModule_AddObject(finder, "find_spec", fn) == 0) {
+        fn = NULL;
+        rc = PyList_Append(meta, finder);
+    }
+    Py_XDECREF(fn);
+    Py_XDECREF(finder);
+    return rc;
+}
+
 /* --- before the interpreter: called by the shim -------------------------- */
 
 /*
