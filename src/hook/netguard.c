@@ -298,11 +298,16 @@ judge_lookup(const struct host *h, int reverse)
         return ALLOW;
     }
     if (hm_addr_parse(h->s, h->len, &a) == 0) {
-        /* A numeric host is no lookup; a reverse lookup asks about it. */
+        /* A numeric host is no lookup; a reverse lookup asks about it,
+         * except for loopback, which the machine answers itself (servers
+         * bound to loopback call getfqdn on their address). */
         if (hm_addr_is_metadata(&a)) {
             return DENY_METADATA;
         }
-        return reverse ? judge_peer(&a) : ALLOW;
+        if (!reverse || hm_addr_is_loopback_bind(&a)) {
+            return ALLOW;
+        }
+        return judge_peer(&a);
     }
     return judge_name(h->s, h->len);
 }
