@@ -41,13 +41,14 @@ preload_has_shim(const char *list)
 int
 hm_child_env_needed(void)
 {
-    const char *flags;
+    const char *flags, *json;
 
     if (hm.n == 0) {
         return 0;
     }
     flags = getenv(FLAGS_VAR);
-    return flags == NULL || strcmp(flags, hm.stack_json) != 0 ||
+    json = hm_stack_json();
+    return flags == NULL || json == NULL || strcmp(flags, json) != 0 ||
            !preload_has_shim(getenv(PRELOAD_VAR));
 }
 
@@ -175,7 +176,9 @@ hm_child_env_list(PyObject *env_list)
     if (list == NULL) {
         return NULL;
     }
-    flags = PyUnicode_DecodeFSDefault(hm.stack_json);
+    flags = hm_stack_json() != NULL
+                ? PyUnicode_DecodeFSDefault(hm_stack_json())
+                : NULL;
     if (flags == NULL || append_bytes(list, FLAGS_VAR, flags) < 0 ||
         append_bytes(list, PRELOAD_VAR, preload) < 0) {
         Py_CLEAR(list);
@@ -276,7 +279,9 @@ hm_child_env_dict(PyObject *env)
         return NULL;
     }
     preload = preload_value(old_preload);
-    flags = PyUnicode_DecodeFSDefault(hm.stack_json);
+    flags = hm_stack_json() != NULL
+                ? PyUnicode_DecodeFSDefault(hm_stack_json())
+                : NULL;
     if (preload == NULL || flags == NULL ||
         PyDict_SetItemString(d, FLAGS_VAR, flags) < 0 ||
         PyDict_SetItemString(d, PRELOAD_VAR, preload) < 0) {

@@ -33,7 +33,7 @@ struct hm_state {
     int from_env;         /* policies came from HERMETIC_FLAGS_JSON */
     int hook_added;       /* PySys_AddAuditHook succeeded */
     int python_ready;     /* post-initialisation set-up done */
-    char *stack_json;     /* encoding of v, for children; NULL if n == 0 */
+    char *stack_json;     /* cache of hm_stack_json() */
     char shim_path[PATH_MAX];
 };
 
@@ -76,7 +76,8 @@ struct hm_block {
 int hm_block(const struct hm_block *b);
 
 /* module.c */
-int hm_stack_changed(void);
+void hm_stack_changed(void);
+const char *hm_stack_json(void);
 int hm_finder_install(void);
 __attribute__((visibility("default"))) int
 hermetic_preinit(const char *json, char *err, size_t errlen);

@@ -16,8 +16,9 @@
 
 static unsigned long long next_id = 1;
 
-/* Recomputes what is derived from the entries. */
-int
+/* Recomputes what is derived from the entries.  The encoding for
+ * children is made when a child needs it, not on every enter and leave. */
+void
 hm_stack_changed(void)
 {
     unsigned mask = 0;
@@ -28,18 +29,30 @@ hm_stack_changed(void)
     hm.mask = mask;
     free(hm.stack_json);
     hm.stack_json = NULL;
-    if (hm.n == 0) {
-        return 0;
-    }
-    {
-        const struct hm_policy *ps[hm.n];
+}
 
+/* The active stack as HERMETIC_FLAGS_JSON (borrowed), NULL when empty or
+ * out of memory (with a Python exception set when initialised). */
+const char *
+hm_stack_json(void)
+{
+    const struct hm_policy **ps;
+
+    if (hm.stack_json != NULL || hm.n == 0) {
+        return hm.stack_json;
+    }
+    ps = malloc(hm.n * sizeof(*ps));
+    if (ps != NULL) {
         for (size_t i = 0; i < hm.n; i++) {
             ps[i] = hm.v[i].p;
         }
         hm.stack_json = hm_stack_encode(ps, hm.n, hm.seal_all);
+        free(ps);
     }
-    return hm.stack_json != NULL ? 0 : -ENOMEM;
+    if (hm.stack_json == NULL && Py_IsInitialized()) {
+        PyErr_NoMemory();
+    }
+    return hm.stack_json;
 }
 
 static int
@@ -64,7 +77,8 @@ stack_push(const struct hm_policy *p, PyObject *owner, int permanent,
                            (p->flags & HM_SEALED) != 0;
     *id = next_id++;
     hm.n++;
-    return hm_stack_changed();
+    hm_stack_changed();
+    return 0;
 }
 
 /* Removes the entry with this id unless it is permanent.  Returns 1 when
@@ -478,12 +492,17 @@ core_remove(PyObject *module, PyObject *arg)
 static PyObject *
 core_active(PyObject *module, PyObject *unused)
 {
+    const char *json = hm_stack_json();
+
     (void)module;
     (void)unused;
-    if (hm.stack_json == NULL) {
+    if (json == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
         Py_RETURN_NONE;
     }
-    return PyUnicode_FromString(hm.stack_json);
+    return PyUnicode_FromString(json);
 }
 
 static PyMethodDef core_methods[] = {
