@@ -21,8 +21,6 @@ struct hm_event {
     unsigned mask; /* the flags that make this event matter */
 };
 
-#define NET_MASK (HM_BLOCK_NETWORK | HM_BLOCK_UNIX_SOCKETS)
-
 static const struct hm_event events[] = {
     {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK},
     {"socket.gethostbyname", EV_GETHOSTBYNAME, NET_MASK},

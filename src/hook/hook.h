@@ -39,6 +39,9 @@ struct hm_state {
 
 extern struct hm_state hm;
 
+/* The flags that make the network guard act. */
+#define NET_MASK (HM_BLOCK_NETWORK | HM_BLOCK_UNIX_SOCKETS)
+
 /* The events the guards act on (audit.c dispatches by name). */
 enum hm_event_kind {
     EV_GETADDRINFO,
@@ -110,7 +113,7 @@ int hm_child_env_needed(void);
  * forwards to one vectorcall-style function. */
 struct hm_patch {
     const char *module;  /* "_posixsubprocess" */
-    const char *name;    /* "fork_exec" */
+    const char *name;    /* "fork_exec", or "socket.connect" for a method */
     PyMethodDef *def;    /* the interpreter's own PyMethodDef, once found */
     PyCFunction orig;    /* its original ml_meth */
 };
@@ -120,6 +123,7 @@ typedef PyObject *(*hm_patch_fn)(struct hm_patch *p, PyObject *self,
                                  PyObject *kwnames);
 
 struct hm_thunks {
+    PyCFunction one;
     PyCFunction varargs;
     PyCFunction varargs_kw;
     PyCFunction fast;
@@ -138,6 +142,10 @@ PyObject *hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
                          PyObject *args, PyObject *kwargs);
 
 #define HM_PATCH_THUNKS(name, fn, patch)                                   \
+    static PyObject *name##_o(PyObject *self, PyObject *arg)               \
+    {                                                                      \
+        return fn(&patch, self, &arg, 1, NULL);                            \
+    }                                                                      \
     static PyObject *name##_va(PyObject *self, PyObject *args)             \
     {                                                                      \
         return hm_patch_tuple(&patch, fn, self, args, NULL);               \
@@ -158,6 +166,7 @@ PyObject *hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
         return fn(&patch, self, a, n, k);                                  \
     }                                                                      \
     static const struct hm_thunks name##_thunks = {                        \
+        (PyCFunction)name##_o,                                             \
         (PyCFunction)name##_va,                                            \
         (PyCFunction)(void (*)(void))name##_vakw,                          \
         (PyCFunction)(void (*)(void))name##_fast,                          \

@@ -298,12 +298,10 @@ judge_lookup(const struct host *h, int reverse)
         return ALLOW;
     }
     if (hm_addr_parse(h->s, h->len, &a) == 0) {
-        /* A numeric host is no lookup; a reverse lookup asks about it,
-         * except for loopback, which the machine answers itself (servers
-         * bound to loopback call getfqdn on their address). */
-        if (hm_addr_is_metadata(&a)) {
-            return DENY_METADATA;
-        }
+        /* A numeric host is no lookup: it is judged where it is used.  A
+         * reverse lookup asks about it, except for loopback, which the
+         * machine answers itself (servers bound to loopback call getfqdn
+         * on their address). */
         if (!reverse || hm_addr_is_loopback_bind(&a)) {
             return ALLOW;
         }
@@ -355,18 +353,18 @@ judge_inet(const struct host *h, int bind)
     return judge_name(h->s, h->len);
 }
 
+/*
+ * Judges the address given to connect, sendto, sendmsg or bind: a path
+ * for AF_UNIX, (host, port, ...) for IP.  what is the message's verb,
+ * api the trace name.
+ */
 static int
-peer_event(PyObject *args, const char *what, const char *api, int bind)
+check_address(PyObject *addr, const char *what, const char *api, int bind)
 {
-    PyObject *addr;
     struct host h;
     enum verdict v = ALLOW;
     int rc = 0;
 
-    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
-        return 0;
-    }
-    addr = PyTuple_GET_ITEM(args, 1);
     if (addr == Py_None) {
         return 0; /* sendmsg on a connected socket */
     }
@@ -403,6 +401,17 @@ peer_event(PyObject *args, const char *what, const char *api, int bind)
     Py_DECREF(addr);
     return rc;
 }
+
+static int
+peer_event(PyObject *args, const char *what, const char *api, int bind)
+{
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+        return 0;
+    }
+    return check_address(PyTuple_GET_ITEM(args, 1), what, api, bind);
+}
+
+static int socket_methods_setup(void);
 
 static const char *
 family_name(long family)
@@ -441,15 +450,18 @@ socket_event(PyObject *args)
     const char *name;
     long family;
 
-    if (!(hm.mask & HM_BLOCK_NETWORK) || !PyTuple_Check(args) ||
-        PyTuple_GET_SIZE(args) < 2) {
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
         return 0;
+    }
+    if (socket_methods_setup() < 0) {
+        return -1;
     }
     family = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
     if (family == -1 && PyErr_Occurred()) {
         return -1;
     }
-    if (family == -1 || family == AF_INET || family == AF_INET6 ||
+    if (!(hm.mask & HM_BLOCK_NETWORK) || family == -1 ||
+        family == AF_INET || family == AF_INET6 ||
         family == AF_UNIX || family == AF_UNSPEC) {
         return 0;
     }
@@ -618,6 +630,87 @@ HM_PATCH_THUNKS(getaddrinfo, resolve_and_remember, p_getaddrinfo)
 HM_PATCH_THUNKS(gethostbyname, resolve_and_remember, p_gethostbyname)
 HM_PATCH_THUNKS(gethostbyname_ex, resolve_and_remember, p_gethostbyname_ex)
 
+/* --- judging before CPython resolves ------------------------------------ */
+
+/*
+ * CPython resolves a name given to connect, sendto or bind before it
+ * reports the call, so the lookup would go out before the hook could
+ * refuse it.  These replacements judge the address first.
+ */
+static struct hm_patch p_connect = {"_socket", "socket.connect"};
+static struct hm_patch p_connect_ex = {"_socket", "socket.connect_ex"};
+static struct hm_patch p_sendto = {"_socket", "socket.sendto"};
+static struct hm_patch p_sendmsg = {"_socket", "socket.sendmsg"};
+static struct hm_patch p_bind = {"_socket", "socket.bind"};
+
+static PyObject *
+judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *addr = NULL;
+    int rc = 0;
+
+    if (!(hm.mask & NET_MASK)) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    if (p == &p_sendto && (nargs == 2 || nargs == 3)) {
+        addr = args[nargs - 1];
+    } else if (p == &p_sendmsg && nargs >= 4) {
+        addr = args[3];
+    } else if (p != &p_sendto && p != &p_sendmsg && nargs == 1) {
+        addr = args[0];
+    }
+    if (addr == NULL) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    if (p == &p_bind) {
+        rc = check_address(addr, "bind", "socket.bind", 1);
+    } else if (p == &p_sendto) {
+        rc = check_address(addr, "sendto", "socket.sendto", 0);
+    } else if (p == &p_sendmsg) {
+        rc = check_address(addr, "sendmsg", "socket.sendmsg", 0);
+    } else {
+        rc = check_address(addr, "connect", "socket.connect", 0);
+    }
+    return rc < 0 ? NULL : hm_patch_call(p, self, args, nargs, kwnames);
+}
+
+HM_PATCH_THUNKS(connect, judge_then_call, p_connect)
+HM_PATCH_THUNKS(connect_ex, judge_then_call, p_connect_ex)
+HM_PATCH_THUNKS(sendto, judge_then_call, p_sendto)
+HM_PATCH_THUNKS(sendmsg, judge_then_call, p_sendmsg)
+HM_PATCH_THUNKS(bind, judge_then_call, p_bind)
+
+/*
+ * Puts the replacements in place once _socket is loaded: at set-up when
+ * it already is, else at the first socket created (no socket exists
+ * before that, so nothing can connect unjudged).
+ */
+static int
+socket_methods_setup(void)
+{
+    PyObject *name, *mod;
+
+    if (p_connect.def != NULL) {
+        return 0;
+    }
+    name = PyUnicode_FromString("_socket");
+    mod = name != NULL ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (mod == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_DECREF(mod);
+    if (hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0 ||
+        hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
+        hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
+        hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
+        hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 static int
 any_domains(void)
 {
@@ -637,6 +730,9 @@ any_domains(void)
 int
 hm_net_setup(void)
 {
+    if ((hm.mask & NET_MASK) && socket_methods_setup() < 0) {
+        return -1;
+    }
     if (p_getaddrinfo.def != NULL || !any_domains()) {
         return 0;
     }

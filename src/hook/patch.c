@@ -10,7 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CONVENTION (METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
+#define CONVENTION                                                         \
+    (METH_O | METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
 
 /*
  * Finds the permissions of the mapping that holds addr.  Returns 'w' for
@@ -70,6 +71,8 @@ static PyCFunction
 pick_thunk(int flags, const struct hm_thunks *t)
 {
     switch (flags & CONVENTION) {
+    case METH_O:
+        return t->one;
     case METH_VARARGS:
         return t->varargs;
     case METH_VARARGS | METH_KEYWORDS:
@@ -83,40 +86,67 @@ pick_thunk(int flags, const struct hm_thunks *t)
     }
 }
 
+/* The PyMethodDef behind a builtin function or a method descriptor. */
+static PyMethodDef *
+method_def(PyObject *fn)
+{
+    if (PyCFunction_Check(fn)) {
+        return ((PyCFunctionObject *)fn)->m_ml;
+    }
+    if (Py_IS_TYPE(fn, &PyMethodDescr_Type)) {
+        return ((PyMethodDescrObject *)fn)->d_method;
+    }
+    return NULL;
+}
+
+/* Looks up "name" or "Type.name" in the module (new reference). */
+static PyObject *
+lookup(const char *module, const char *name)
+{
+    const char *dot = strchr(name, '.');
+    PyObject *obj = PyImport_ImportModule(module);
+
+    if (obj != NULL && dot != NULL) {
+        char type[64];
+
+        snprintf(type, sizeof(type), "%.*s", (int)(dot - name), name);
+        Py_SETREF(obj, PyObject_GetAttrString(obj, type));
+        name = dot + 1;
+    }
+    if (obj != NULL) {
+        Py_SETREF(obj, PyObject_GetAttrString(obj, name));
+    }
+    return obj;
+}
+
 /*
- * Imports p->module, finds the builtin p->name in it and points its
- * PyMethodDef at the thunk of the same calling convention.  Idempotent.
- * Returns 0, or -1 with an exception set.
+ * Finds the builtin p->name of p->module and points its PyMethodDef at
+ * the thunk of the same calling convention.  Idempotent.  Returns 0, or
+ * -1 with an exception set.
  */
 int
 hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
 {
-    PyObject *mod, *fn;
+    PyObject *fn;
     PyMethodDef *def;
     PyCFunction thunk;
 
     if (p->def != NULL) {
         return 0;
     }
-    mod = PyImport_ImportModule(p->module);
-    if (mod == NULL) {
-        return -1;
-    }
-    fn = PyObject_GetAttrString(mod, p->name);
-    Py_DECREF(mod);
+    fn = lookup(p->module, p->name);
     if (fn == NULL) {
         return -1;
     }
-    if (!PyCFunction_Check(fn)) {
+    def = method_def(fn);
+    Py_DECREF(fn);
+    if (def == NULL) {
         PyErr_Format(PyExc_RuntimeError,
                      "%s.%s is not the interpreter's builtin (replaced "
                      "before hermetic was installed)",
                      p->module, p->name);
-        Py_DECREF(fn);
         return -1;
     }
-    def = ((PyCFunctionObject *)fn)->m_ml;
-    Py_DECREF(fn);
     thunk = pick_thunk(def->ml_flags, t);
     if (thunk == NULL) {
         PyErr_Format(PyExc_RuntimeError,
@@ -195,6 +225,14 @@ hm_patch_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
 {
     int flags = p->def->ml_flags & CONVENTION;
 
+    if (flags == METH_O) {
+        if (nargs != 1 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s() takes exactly one argument", p->name);
+            return NULL;
+        }
+        return p->orig(self, args[0]);
+    }
     if (flags == (METH_FASTCALL | METH_KEYWORDS)) {
         return ((hm_fast_kw_fn)(void (*)(void))p->orig)(self, args, nargs,
                                                         kwnames);
