@@ -1,0 +1,186 @@
+"""The launcher's own interface: help, version, errors and exit statuses (SPEC 7)."""
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+NET = "import socket; socket.getaddrinfo('example.com', 80)"
+FINAL = "hermetic: blocked action: network disabled: DNS(example.com)"
+
+
+def assert_hermetic_error(proc):
+    """Exit 1, one `hermetic: what: why` line and at most one `hint:` line."""
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert 1 <= len(lines) <= 2, proc.stderr
+    assert lines[0].startswith("hermetic: "), proc.stderr
+    if len(lines) == 2:
+        assert lines[1].startswith(("hint:", "hermetic: hint:")), proc.stderr
+
+
+@pytest.fixture
+def marker(tmp_path):
+    """A target that proves it ran by creating a file."""
+    path = tmp_path / "ran"
+    return path, ["python", "-c", f"open({str(path)!r}, 'w').close()"]
+
+
+@pytest.mark.parametrize("argv", [(), ("-h",), ("--help",)])
+def test_help(run_cli, argv):
+    proc = run_cli(*argv)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    for word in ("--no-network", "--no-subprocess", "--trace", "--"):
+        assert word in proc.stdout
+    assert "limitation" in proc.stdout.lower()
+
+
+def test_version(run_cli):
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert any(ch.isdigit() for ch in proc.stdout)
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--frobnicate", "--"],
+        ["--no-network"],
+        ["--profile", "nope", "--"],
+        ["--profile"],
+        ["--allow-ip", "300.1.1.1", "--"],
+        ["--allow-ip", "not-an-ip", "--"],
+        ["--allow-ip", "10.0.0.0/33", "--"],
+        ["--allow-domain", "bad domain", "--"],
+        ["--allow-domain", "", "--"],
+        ["--no-network=yes", "--"],
+    ],
+    ids=lambda flags: " ".join(flags) or "none",
+)
+def test_bad_command_line(run_cli, marker, flags):
+    path, target = marker
+    proc = run_cli(*flags, *target)
+    assert_hermetic_error(proc)
+    assert proc.stdout == ""
+    assert not path.exists()
+
+
+NOT_YET_BUILT = [
+    ["--fs-readonly"],
+    ["--fs-readonly=/tmp"],
+    ["--allow-write", "/tmp"],
+    ["--no-environment"],
+    ["--no-env"],
+    ["--allow-env", "HOME"],
+    ["--no-code-exec"],
+    ["--deny-import", "json"],
+    ["--no-interpreter-mutation"],
+    ["--block-native"],
+    ["--profile", "block-all"],
+    ["--profile", "fs-readonly"],
+    ["--profile", "block-native"],
+    ["--no-network", "--profile", "net-hermetic", "--block-native"],
+]
+
+
+@pytest.mark.parametrize("flags", NOT_YET_BUILT, ids=" ".join)
+def test_guards_not_built_yet_are_refused(run_cli, marker, flags):
+    """A guard this build lacks is an error: the target never runs with less than asked."""
+    path, target = marker
+    proc = run_cli(*flags, "--", *target)
+    assert_hermetic_error(proc)
+    assert not path.exists()
+
+
+def test_target_not_found(run_cli, tmp_path):
+    proc = run_cli("--no-network", "--", str(tmp_path / "no-such-program"))
+    assert proc.returncode == 127, proc.stderr
+    assert proc.stderr.startswith("hermetic: ")
+
+
+def test_target_not_executable(run_cli, tmp_path):
+    tool = tmp_path / "tool.sh"
+    tool.write_text("#!/bin/sh\necho ran\n")
+    tool.chmod(0o644)
+    proc = run_cli("--no-network", "--", str(tool))
+    assert proc.returncode == 126, proc.stderr
+    assert proc.stderr.startswith("hermetic: ")
+    assert "ran" not in proc.stdout
+
+
+@pytest.mark.parametrize("status", [0, 1, 3, 42, 255])
+def test_exit_status_passes_through(run_cli, status):
+    proc = run_cli("--no-network", "--", "python", "-c", f"raise SystemExit({status})")
+    assert proc.returncode == status, proc.stderr
+
+
+def test_stdin_and_stdout_pass_through(run_cli):
+    code = "import sys; sys.stdout.write(sys.stdin.read().upper()); sys.stderr.write('err')"
+    proc = run_cli("--no-network", "--", "python", "-c", code, input="hello\n")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "HELLO\n"
+    assert proc.stderr == "err"
+
+
+def test_arguments_after_the_separator_are_untouched(run_cli):
+    code = "import sys; print(sys.argv[1:])"
+    args = ["--no-network", "--", "--help", "-h", "", "a b"]
+    proc = run_cli("--no-subprocess", "--", "python", "-c", code, *args)
+    assert proc.stdout == f"{args}\n", proc.stderr
+
+
+def test_target_replaces_the_launcher(spawn_cli):
+    """exec, not fork: the pid the caller holds is the target's, and signals reach it."""
+    code = (
+        "import os, signal; print(os.getpid(), flush=True); os.kill(os.getpid(), signal.SIGTERM)"
+    )
+    proc = spawn_cli("--no-network", "--", "python", "-c", code, stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=30)
+    assert int(out) == proc.pid
+    assert proc.returncode == -signal.SIGTERM
+
+
+def test_violation_reaching_the_top(run_cli):
+    proc = run_cli("--no-network", "--", "python", "-c", NET)
+    assert proc.returncode == 2
+    assert proc.stderr == FINAL + "\n"
+    assert proc.stdout == ""
+
+
+def test_violation_reaching_the_top_with_trace(run_cli):
+    proc = run_cli("--no-network", "--trace", "--", "python", "-c", NET)
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 2
+    assert lines[0] == "[hermetic] blocked socket.getaddrinfo host=example.com reason=no-network"
+    assert "Traceback (most recent call last):" in lines
+    assert any("NetworkViolation" in line for line in lines)
+    assert lines[-1] == FINAL
+
+
+def test_subprocess_violation_reaching_the_top(run_cli):
+    proc = run_cli("--no-subprocess", "--", "python", "-c", "import os; os.system('true')")
+    assert proc.returncode == 2
+    assert proc.stderr == "hermetic: blocked action: subprocess disabled: os.system\n"
+
+
+def test_program_that_catches_reports_its_own_way(run_cli):
+    code = f"try:\n    {NET}\nexcept Exception as exc:\n    print('caught', exc)"
+    proc = run_cli("--no-network", "--trace", "--", "python", "-c", code)
+    assert proc.returncode == 0
+    assert proc.stdout == "caught network disabled: DNS(example.com)\n"
+    assert proc.stderr == (
+        "[hermetic] blocked socket.getaddrinfo host=example.com reason=no-network\n"
+    )
+
+
+def test_python_dash_m_hermetic(run_cmd):
+    base = [sys.executable, "-m", "hermetic"]
+    help_ = run_cmd(*base, "--help")
+    assert help_.returncode == 0
+    assert "--no-network" in help_.stdout
+    proc = run_cmd(*base, "--no-network", "--", "python", "-c", NET)
+    assert proc.returncode == 2
+    assert proc.stderr == FINAL + "\n"
+    assert_hermetic_error(run_cmd(*base, "--nope", "--", "true"))
