@@ -14,6 +14,19 @@
 
 extern char **environ;
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * Sanitizer builds only: the sanitizer runtime is part of what loads the
+ * guard in a child (see preload_value), and its options go with it.
+ * Without them a child given an empty environment reports CPython's own
+ * unfreed memory at exit and ends with another status.
+ */
+static const char *const carried[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                      NULL};
+#else
+static const char *const carried[] = {NULL};
+#endif
+
 /* 1 when the colon- or space-separated list holds the shim. */
 static int
 preload_has_shim(const char *list)
@@ -52,11 +65,18 @@ hm_child_env_needed(void)
            !preload_has_shim(getenv(PRELOAD_VAR));
 }
 
-/* The LD_PRELOAD value to give: the existing one with the shim added at
- * the end (sanitizer runtimes must stay first). */
+/*
+ * The LD_PRELOAD value to give: the child's own with the shim added at
+ * the end (sanitizer runtimes must stay first).  A child given none gets
+ * this process's list: what loads the guard here may be more than the
+ * shim (a sanitizer runtime the shim's core needs).
+ */
 static PyObject *
 preload_value(const char *existing)
 {
+    if (existing == NULL || existing[0] == '\0') {
+        existing = getenv(PRELOAD_VAR);
+    }
     if (existing == NULL || existing[0] == '\0') {
         return PyUnicode_DecodeFSDefault(hm.shim_path);
     }
@@ -159,6 +179,35 @@ copy_entries(PyObject *src, PyObject **preload)
     return list;
 }
 
+/* Adds the carried variables the child's list lacks (sanitizer builds). */
+static int
+append_carried(PyObject *list, PyObject *given)
+{
+    for (const char *const *c = carried; *c != NULL && given != Py_None;
+         c++) {
+        const char *v = getenv(*c);
+        int present = 0;
+        PyObject *value;
+
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(list); j++) {
+            PyObject *item = PyList_GET_ITEM(list, j);
+
+            present |= PyBytes_Check(item) &&
+                       entry_is(PyBytes_AS_STRING(item), *c);
+        }
+        if (v == NULL || present) {
+            continue;
+        }
+        value = PyUnicode_DecodeFSDefault(v);
+        if (value == NULL || append_bytes(list, *c, value) < 0) {
+            Py_XDECREF(value);
+            return -1;
+        }
+        Py_DECREF(value);
+    }
+    return 0;
+}
+
 /*
  * Returns the environment list to give a child (new reference): env_list
  * itself when nothing needs adding, else a copy with our variables set.
@@ -180,7 +229,8 @@ hm_child_env_list(PyObject *env_list)
                 ? PyUnicode_DecodeFSDefault(hm_stack_json())
                 : NULL;
     if (flags == NULL || append_bytes(list, FLAGS_VAR, flags) < 0 ||
-        append_bytes(list, PRELOAD_VAR, preload) < 0) {
+        append_bytes(list, PRELOAD_VAR, preload) < 0 ||
+        append_carried(list, env_list) < 0) {
         Py_CLEAR(list);
     }
     Py_XDECREF(flags);
@@ -277,6 +327,22 @@ hm_child_env_dict(PyObject *env)
         dict_take(d, PRELOAD_VAR, old_preload, sizeof(old_preload)) < 0) {
         Py_DECREF(d);
         return NULL;
+    }
+    for (const char *const *c = carried; *c != NULL && env != NULL; c++) {
+        const char *v = getenv(*c);
+        PyObject *value;
+
+        if (v == NULL || PyMapping_HasKeyString(d, *c)) {
+            continue;
+        }
+        value = PyUnicode_DecodeFSDefault(v);
+        if (value == NULL ||
+            PyDict_SetItemString(d, *c, value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(value);
     }
     preload = preload_value(old_preload);
     flags = hm_stack_json() != NULL
