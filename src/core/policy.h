@@ -33,8 +33,8 @@ enum hm_flag {
 };
 
 /* Guards that exist in this build; asking for another one is an error. */
-#define HM_BUILT_FLAGS                                                     \
-    (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |       \
+#define HM_BUILT_FLAGS                                                        \
+    (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
      HM_BLOCK_SUBPROCESS | HM_TRACE | HM_SEALED)
 
 struct hm_strv {
@@ -51,7 +51,7 @@ struct hm_policy {
     unsigned flags;
     struct hm_strv allow_domains; /* normalised: lower case, no end dot */
     struct hm_cidrv allow_ips;
-    char *fs_root;                /* NULL when not set */
+    char *fs_root; /* NULL when not set */
     struct hm_strv allow_write;
     struct hm_strv allow_env;
     struct hm_strv deny_imports;
@@ -69,10 +69,10 @@ struct hm_stack {
 enum hm_field_kind { HM_FIELD_BOOL, HM_FIELD_LIST, HM_FIELD_PATH };
 
 struct hm_field {
-    const char *name;       /* "block_network" */
-    const char *cli;        /* "--no-network" */
+    const char *name; /* "block_network" */
+    const char *cli;  /* "--no-network" */
     enum hm_field_kind kind;
-    unsigned flag;          /* HM_FIELD_BOOL; and the block a list implies */
+    unsigned flag; /* HM_FIELD_BOOL; and the block a list implies */
 };
 
 /* The table of fields, terminated by a NULL name. */

@@ -15,8 +15,8 @@
 
 struct hm_line {
     char buf[HM_LINE_MAX + 64];
-    size_t len;  /* bytes of the body so far (before " reason=") */
-    int cut;     /* the body did not fit and was cut */
+    size_t len; /* bytes of the body so far (before " reason=") */
+    int cut;    /* the body did not fit and was cut */
 };
 
 /* Starts "[hermetic] <verb> <api>"; verb is "blocked" (or "would block"). */
@@ -31,6 +31,10 @@ void hm_line_add(struct hm_line *l, const char *key, const char *value,
  * Appends " reason=<reason>\n" and returns the whole line's length.  A
  * body that did not fit in HM_LINE_MAX is cut at a whole character or
  * escape, its open quote closed, and "..." added before " reason=".
+ * The line is then in l->buf, NUL-terminated (the NUL not counted).  A
+ * reason longer than 48 bytes is shortened; in verb, api, key and reason
+ * (program text, never user data) a quote, backslash or control
+ * character is written as '?', so no argument can break the line.
  */
 size_t hm_line_finish(struct hm_line *l, const char *reason);
 
