@@ -144,9 +144,8 @@ die_before_init(const struct hm_block *b)
                  "%s\n",
                  b->message);
     if (n > 0) {
-        write_all(STDERR_FILENO, msg, (size_t)n < sizeof(msg)
-                                          ? (size_t)n
-                                          : sizeof(msg) - 1);
+        write_all(STDERR_FILENO, msg,
+                  (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
     }
     _exit(2);
 }
@@ -312,8 +311,7 @@ hm_python_setup(void)
         return 0;
     }
     setup_tstate = PyThreadState_Get();
-    if (hm_errors_init(NULL) < 0 || hm_proc_setup() < 0 ||
-        hm_net_setup() < 0) {
+    if (hm_proc_setup() < 0 || hm_net_setup() < 0) {
         goto out;
     }
     if (hm.from_env &&

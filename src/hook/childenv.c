@@ -21,8 +21,7 @@ extern char **environ;
  * Without them a child given an empty environment reports CPython's own
  * unfreed memory at exit and ends with another status.
  */
-static const char *const carried[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
-                                      NULL};
+static const char *const carried[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", NULL};
 #else
 static const char *const carried[] = {NULL};
 #endif
@@ -183,8 +182,7 @@ copy_entries(PyObject *src, PyObject **preload)
 static int
 append_carried(PyObject *list, PyObject *given)
 {
-    for (const char *const *c = carried; *c != NULL && given != Py_None;
-         c++) {
+    for (const char *const *c = carried; *c != NULL && given != Py_None; c++) {
         const char *v = getenv(*c);
         int present = 0;
         PyObject *value;
@@ -192,8 +190,8 @@ append_carried(PyObject *list, PyObject *given)
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(list); j++) {
             PyObject *item = PyList_GET_ITEM(list, j);
 
-            present |= PyBytes_Check(item) &&
-                       entry_is(PyBytes_AS_STRING(item), *c);
+            present |=
+                PyBytes_Check(item) && entry_is(PyBytes_AS_STRING(item), *c);
         }
         if (v == NULL || present) {
             continue;
@@ -272,8 +270,7 @@ environ_dict(void)
 static int
 dict_take(PyObject *d, const char *name, char *buf, size_t cap)
 {
-    PyObject *keys[2] = {PyUnicode_FromString(name),
-                         PyBytes_FromString(name)};
+    PyObject *keys[2] = {PyUnicode_FromString(name), PyBytes_FromString(name)};
     int rc = 0;
 
     buf[0] = '\0';
@@ -336,8 +333,7 @@ hm_child_env_dict(PyObject *env)
             continue;
         }
         value = PyUnicode_DecodeFSDefault(v);
-        if (value == NULL ||
-            PyDict_SetItemString(d, *c, value) < 0) {
+        if (value == NULL || PyDict_SetItemString(d, *c, value) < 0) {
             Py_XDECREF(value);
             Py_DECREF(d);
             return NULL;

@@ -14,9 +14,9 @@
 #include "pythread.h"
 
 struct hm_class {
-    const char *guard;   /* value of .guard; "policy" is the base class */
-    const char *name;    /* qualified name */
-    PyObject **builtin;  /* the built-in exception it also is, or NULL */
+    const char *guard;  /* value of .guard; "policy" is the base class */
+    const char *name;   /* qualified name */
+    PyObject **builtin; /* the built-in exception it also is, or NULL */
     PyObject *cls;
 };
 
@@ -171,8 +171,8 @@ final_line(PyObject *value)
         line = PyUnicode_FromFormat("hermetic: blocked action: %U\n", text);
     }
     if (line != NULL) {
-        PyObject *b = PyUnicode_AsEncodedString(line, "utf-8",
-                                                "backslashreplace");
+        PyObject *b =
+            PyUnicode_AsEncodedString(line, "utf-8", "backslashreplace");
 
         flush_stream("stdout");
         flush_stream("stderr");
@@ -199,12 +199,12 @@ excepthook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     if (PyThread_get_thread_ident() != main_thread ||
         !PyObject_IsInstance(args[1], classes[0].cls)) {
-        return PyObject_CallFunctionObjArgs(saved_excepthook, args[0],
-                                            args[1], args[2], NULL);
+        return PyObject_CallFunctionObjArgs(saved_excepthook, args[0], args[1],
+                                            args[2], NULL);
     }
     if (hm.mask & HM_TRACE) {
-        PyObject *r = PyObject_CallFunctionObjArgs(
-            saved_excepthook, args[0], args[1], args[2], NULL);
+        PyObject *r = PyObject_CallFunctionObjArgs(saved_excepthook, args[0],
+                                                   args[1], args[2], NULL);
 
         Py_XDECREF(r);
         PyErr_Clear();

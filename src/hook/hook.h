@@ -28,12 +28,12 @@ struct hm_state {
     struct hm_entry *v;
     size_t n;
     size_t cap;
-    unsigned mask;        /* OR of the flags of every entry */
-    int seal_all;         /* --seal: later pushes are permanent */
-    int from_env;         /* policies came from HERMETIC_FLAGS_JSON */
-    int hook_added;       /* PySys_AddAuditHook succeeded */
-    int python_ready;     /* post-initialisation set-up done */
-    char *stack_json;     /* cache of hm_stack_json() */
+    unsigned mask;    /* OR of the flags of every entry */
+    int seal_all;     /* --seal: later pushes are permanent */
+    int from_env;     /* policies came from HERMETIC_FLAGS_JSON */
+    int hook_added;   /* PySys_AddAuditHook succeeded */
+    int python_ready; /* post-initialisation set-up done */
+    char *stack_json; /* cache of hm_stack_json() */
     char shim_path[PATH_MAX];
 };
 
@@ -65,16 +65,16 @@ int hm_python_setup(void);
  * (for "return hm_block(...)"), or ends the process before Python is
  * initialised, where raising is not possible. */
 struct hm_block {
-    const char *guard;    /* "network" */
-    const char *message;  /* "network disabled: DNS(example.com)" */
-    const char *target;   /* attribute .target, or NULL */
-    const char *api;      /* trace: "socket.getaddrinfo" */
-    const char *key;      /* trace: "host", or NULL */
+    const char *guard;   /* "network" */
+    const char *message; /* "network disabled: DNS(example.com)" */
+    const char *target;  /* attribute .target, or NULL */
+    const char *api;     /* trace: "socket.getaddrinfo" */
+    const char *key;     /* trace: "host", or NULL */
     const char *value;
     size_t vlen;
     const char *extra_key; /* trace: a second key, or NULL */
     const char *extra_value;
-    const char *reason;   /* "no-network" */
+    const char *reason; /* "no-network" */
 };
 int hm_block(const struct hm_block *b);
 
@@ -112,10 +112,10 @@ int hm_child_env_needed(void);
  * original; HM_PATCH_THUNKS makes one entry point per convention that
  * forwards to one vectorcall-style function. */
 struct hm_patch {
-    const char *module;  /* "_posixsubprocess" */
-    const char *name;    /* "fork_exec", or "socket.connect" for a method */
-    PyMethodDef *def;    /* the interpreter's own PyMethodDef, once found */
-    PyCFunction orig;    /* its original ml_meth */
+    const char *module; /* "_posixsubprocess" */
+    const char *name;   /* "fork_exec", or "socket.connect" for a method */
+    PyMethodDef *def;   /* the interpreter's own PyMethodDef, once found */
+    PyCFunction orig;   /* its original ml_meth */
 };
 
 typedef PyObject *(*hm_patch_fn)(struct hm_patch *p, PyObject *self,
@@ -131,8 +131,8 @@ struct hm_thunks {
 };
 
 typedef PyObject *(*hm_fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
-typedef PyObject *(*hm_fast_kw_fn)(PyObject *, PyObject *const *,
-                                   Py_ssize_t, PyObject *);
+typedef PyObject *(*hm_fast_kw_fn)(PyObject *, PyObject *const *, Py_ssize_t,
+                                   PyObject *);
 
 int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
 PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
@@ -141,36 +141,36 @@ PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
 PyObject *hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
                          PyObject *args, PyObject *kwargs);
 
-#define HM_PATCH_THUNKS(name, fn, patch)                                   \
-    static PyObject *name##_o(PyObject *self, PyObject *arg)               \
-    {                                                                      \
-        return fn(&patch, self, &arg, 1, NULL);                            \
-    }                                                                      \
-    static PyObject *name##_va(PyObject *self, PyObject *args)             \
-    {                                                                      \
-        return hm_patch_tuple(&patch, fn, self, args, NULL);               \
-    }                                                                      \
-    static PyObject *name##_vakw(PyObject *self, PyObject *args,           \
-                                 PyObject *kw)                             \
-    {                                                                      \
-        return hm_patch_tuple(&patch, fn, self, args, kw);                 \
-    }                                                                      \
-    static PyObject *name##_fast(PyObject *self, PyObject *const *a,       \
-                                 Py_ssize_t n)                             \
-    {                                                                      \
-        return fn(&patch, self, a, n, NULL);                               \
-    }                                                                      \
-    static PyObject *name##_fastkw(PyObject *self, PyObject *const *a,     \
-                                   Py_ssize_t n, PyObject *k)              \
-    {                                                                      \
-        return fn(&patch, self, a, n, k);                                  \
-    }                                                                      \
-    static const struct hm_thunks name##_thunks = {                        \
-        (PyCFunction)name##_o,                                             \
-        (PyCFunction)name##_va,                                            \
-        (PyCFunction)(void (*)(void))name##_vakw,                          \
-        (PyCFunction)(void (*)(void))name##_fast,                          \
-        (PyCFunction)(void (*)(void))name##_fastkw,                        \
+#define HM_PATCH_THUNKS(name, fn, patch)                                      \
+    static PyObject *name##_o(PyObject *self, PyObject *arg)                  \
+    {                                                                         \
+        return fn(&patch, self, &arg, 1, NULL);                               \
+    }                                                                         \
+    static PyObject *name##_va(PyObject *self, PyObject *args)                \
+    {                                                                         \
+        return hm_patch_tuple(&patch, fn, self, args, NULL);                  \
+    }                                                                         \
+    static PyObject *name##_vakw(PyObject *self, PyObject *args,              \
+                                 PyObject *kw)                                \
+    {                                                                         \
+        return hm_patch_tuple(&patch, fn, self, args, kw);                    \
+    }                                                                         \
+    static PyObject *name##_fast(PyObject *self, PyObject *const *a,          \
+                                 Py_ssize_t n)                                \
+    {                                                                         \
+        return fn(&patch, self, a, n, NULL);                                  \
+    }                                                                         \
+    static PyObject *name##_fastkw(PyObject *self, PyObject *const *a,        \
+                                   Py_ssize_t n, PyObject *k)                 \
+    {                                                                         \
+        return fn(&patch, self, a, n, k);                                     \
+    }                                                                         \
+    static const struct hm_thunks name##_thunks = {                           \
+        (PyCFunction)name##_o,                                                \
+        (PyCFunction)name##_va,                                               \
+        (PyCFunction)(void (*)(void))name##_vakw,                             \
+        (PyCFunction)(void (*)(void))name##_fast,                             \
+        (PyCFunction)(void (*)(void))name##_fastkw,                           \
     };
 
 #define HM_THUNKS(name) (&name##_thunks)

@@ -73,8 +73,8 @@ stack_push(const struct hm_policy *p, PyObject *owner, int permanent,
     hm.v[hm.n].p = p;
     hm.v[hm.n].owner = owner;
     hm.v[hm.n].id = next_id;
-    hm.v[hm.n].permanent = permanent || hm.seal_all ||
-                           (p->flags & HM_SEALED) != 0;
+    hm.v[hm.n].permanent =
+        permanent || hm.seal_all || (p->flags & HM_SEALED) != 0;
     *id = next_id++;
     hm.n++;
     hm_stack_changed();
@@ -157,8 +157,8 @@ finder_find_spec(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *path = Py_BuildValue("[s]", dir);
 
         if (path == NULL ||
-            PyObject_SetAttrString(spec, "submodule_search_locations",
-                                   path) < 0) {
+            PyObject_SetAttrString(spec, "submodule_search_locations", path) <
+                0) {
             Py_CLEAR(spec);
         }
         Py_XDECREF(path);
@@ -230,11 +230,11 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
     return 0;
 }
 
-/* --- the Policy type ------------------------------------------------------ */
+/* --- the Policy type ------------------------------------------------------
+ */
 
 typedef struct {
-    PyObject_HEAD
-    struct hm_policy policy;
+    PyObject_HEAD struct hm_policy policy;
 } PolicyObject;
 
 static void
@@ -275,8 +275,8 @@ add_item(struct hm_policy *p, const char *name, PyObject *item)
             return -1;
         }
     } else {
-        PyErr_Format(PyExc_TypeError, "%s items must be str, not %.100s",
-                     name, Py_TYPE(item)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s items must be str, not %.100s", name,
+                     Py_TYPE(item)->tp_name);
         return -1;
     }
     rc = hm_policy_add(p, name, PyUnicode_AsUTF8(s));
@@ -331,8 +331,7 @@ add_profiles(struct hm_policy *p, PyObject *value)
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(list); i++) {
         PyObject *name = PyTuple_GET_ITEM(list, i);
-        const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name)
-                                              : NULL;
+        const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
 
         if (s == NULL) {
             PyErr_SetString(PyExc_TypeError,
@@ -446,7 +445,8 @@ static PyTypeObject PolicyType = {
     .tp_methods = policy_methods,
 };
 
-/* --- module functions ------------------------------------------------------ */
+/* --- module functions ------------------------------------------------------
+ */
 
 static PyObject *
 core_push(PyObject *module, PyObject *arg)
@@ -516,8 +516,10 @@ static PyMethodDef core_methods[] = {
 };
 
 static struct PyModuleDef core_module = {
-    PyModuleDef_HEAD_INIT, "hermetic._core",
-    "The C core of hermetic: policies, the audit hook and the guards.", -1,
+    PyModuleDef_HEAD_INIT,
+    "hermetic._core",
+    "The C core of hermetic: policies, the audit hook and the guards.",
+    -1,
     core_methods,
 };
 
@@ -534,8 +536,8 @@ struct hm_anchor {
 
 static PyObject *init_here(void);
 
-__attribute__((visibility("default"))) struct hm_anchor
-    hermetic_core_anchor = {init_here};
+__attribute__((visibility(
+    "default"))) struct hm_anchor hermetic_core_anchor = {init_here};
 
 static PyObject *
 init_here(void)

@@ -273,8 +273,8 @@ block_host(enum verdict v, const char *what, const char *api,
         snprintf(message, sizeof(message),
                  "network disabled: metadata endpoint %s", shown);
     } else {
-        snprintf(message, sizeof(message), "network disabled: %s(%s)",
-                 what, shown);
+        snprintf(message, sizeof(message), "network disabled: %s(%s)", what,
+                 shown);
     }
     b.guard = "network";
     b.message = message;
@@ -335,8 +335,8 @@ static int
 is_unix_address(PyObject *addr)
 {
     return PyUnicode_Check(addr) || PyBytes_Check(addr) ||
-           PyByteArray_Check(addr) || PyObject_HasAttrString(addr,
-                                                             "__fspath__");
+           PyByteArray_Check(addr) ||
+           PyObject_HasAttrString(addr, "__fspath__");
 }
 
 static enum verdict
@@ -460,9 +460,8 @@ socket_event(PyObject *args)
     if (family == -1 && PyErr_Occurred()) {
         return -1;
     }
-    if (!(hm.mask & HM_BLOCK_NETWORK) || family == -1 ||
-        family == AF_INET || family == AF_INET6 ||
-        family == AF_UNIX || family == AF_UNSPEC) {
+    if (!(hm.mask & HM_BLOCK_NETWORK) || family == -1 || family == AF_INET ||
+        family == AF_INET6 || family == AF_UNIX || family == AF_UNSPEC) {
         return 0;
     }
     name = family_name(family);
@@ -470,8 +469,7 @@ socket_event(PyObject *args)
         snprintf(number, sizeof(number), "%ld", family);
         name = number;
     }
-    snprintf(message, sizeof(message), "network disabled: socket(%s)",
-             name);
+    snprintf(message, sizeof(message), "network disabled: socket(%s)", name);
     b.guard = "network";
     b.message = message;
     b.target = name;
@@ -545,8 +543,8 @@ remember(const struct host *h, PyObject *addrstr)
         PyErr_Clear();
         return;
     }
-    if (hm_addr_parse(PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b),
-                      &a) == 0) {
+    if (hm_addr_parse(PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b), &a) ==
+        0) {
         resolved_add(&a, h->s, h->len);
     }
     Py_DECREF(b);
@@ -600,9 +598,8 @@ remember_hostent(const struct host *h, PyObject *result)
  * resolved to.  The lookup itself was judged by the audit event.
  */
 static PyObject *
-resolve_and_remember(struct hm_patch *p, PyObject *self,
-                     PyObject *const *args, Py_ssize_t nargs,
-                     PyObject *kwnames)
+resolve_and_remember(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                     Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *result = hm_patch_call(p, self, args, nargs, kwnames);
     struct hm_addr a;
@@ -738,8 +735,7 @@ hm_net_setup(void)
     }
     if (hm_patch_apply(&p_getaddrinfo, HM_THUNKS(getaddrinfo)) < 0 ||
         hm_patch_apply(&p_gethostbyname, HM_THUNKS(gethostbyname)) < 0 ||
-        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) <
-            0) {
+        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) < 0) {
         return -1;
     }
     return 0;

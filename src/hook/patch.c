@@ -3,6 +3,8 @@
  */
 #include "hook.h"
 
+#include <link.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,55 +12,60 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CONVENTION                                                         \
-    (METH_O | METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
+#define CONVENTION (METH_O | METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
+
+struct slot_search {
+    uintptr_t addr;
+    int kind; /* 'w' writable, 'r' read-only after relocation, 0 unknown */
+};
 
 /*
- * Finds the permissions of the mapping that holds addr.  Returns 'w' for
- * writable, 'r' for read-only data, 'x' for anything executable, 0 when
- * not found.
+ * dl_iterate_phdr callback: finds the loaded object whose writable
+ * segment holds the address, and whether it lies in its RELRO part (made
+ * read-only after relocation).  No file to read, unlike /proc/self/maps.
  */
 static int
-mapping_kind(uintptr_t addr)
+find_segment(struct dl_phdr_info *info, size_t size, void *data)
 {
-    FILE *f = fopen("/proc/self/maps", "re");
-    char line[512];
-    int kind = 0;
+    struct slot_search *s = data;
+    int found = 0, relro = 0;
 
-    if (f == NULL) {
-        return 0;
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long lo, hi;
-        char perms[5];
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        int inside = s->addr >= lo && s->addr < lo + ph->p_memsz;
 
-        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3) {
-            continue;
+        if (inside && ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
+            found = 1;
         }
-        if (addr >= lo && addr < hi) {
-            kind = perms[2] == 'x' ? 'x' : perms[1] == 'w' ? 'w' : 'r';
-            break;
+        if (inside && ph->p_type == PT_GNU_RELRO) {
+            relro = 1;
         }
     }
-    fclose(f);
-    return kind;
+    if (found) {
+        s->kind = relro ? 'r' : 'w';
+    }
+    return found;
 }
 
-/* Writes *slot = value even when the PyMethodDef sits in read-only data
- * (a const table after relocation), restoring the protection after. */
+/* Writes *slot = value even when the PyMethodDef sits in RELRO (a const
+ * table after relocation), restoring the protection after.  Refuses
+ * anything outside a loaded object's writable segment. */
 static int
 write_slot(PyCFunction *slot, PyCFunction value)
 {
+    struct slot_search s = {(uintptr_t)slot, 0};
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t start = (uintptr_t)slot & ~((uintptr_t)page - 1);
     size_t len = (uintptr_t)(slot + 1) - start;
-    int kind = mapping_kind((uintptr_t)slot);
 
-    if (kind == 'w') {
+    dl_iterate_phdr(find_segment, &s);
+    if (s.kind == 'w') {
         *slot = value;
         return 0;
     }
-    if (kind != 'r' ||
+    if (s.kind != 'r' ||
         mprotect((void *)start, len, PROT_READ | PROT_WRITE) < 0) {
         return -1;
     }
@@ -173,8 +180,8 @@ kwargs_dict(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
         return NULL;
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
-        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i),
-                           args[nargs + i]) < 0) {
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) <
+            0) {
             Py_DECREF(kw);
             return NULL;
         }
@@ -204,11 +211,11 @@ call_varargs(struct hm_patch *p, PyObject *self, PyObject *const *args,
         }
     }
     if (p->def->ml_flags & METH_KEYWORDS) {
-        result = ((PyCFunctionWithKeywords)(void (*)(void))p->orig)(
-            self, tuple, kw);
+        result = ((PyCFunctionWithKeywords)(void (*)(void))p->orig)(self,
+                                                                    tuple, kw);
     } else if (kw != NULL) {
-        PyErr_Format(PyExc_TypeError,
-                     "%s() takes no keyword arguments", p->name);
+        PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments",
+                     p->name);
     } else {
         result = p->orig(self, tuple);
     }
@@ -227,8 +234,8 @@ hm_patch_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
     if (flags == METH_O) {
         if (nargs != 1 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
-            PyErr_Format(PyExc_TypeError,
-                         "%s() takes exactly one argument", p->name);
+            PyErr_Format(PyExc_TypeError, "%s() takes exactly one argument",
+                         p->name);
             return NULL;
         }
         return p->orig(self, args[0]);
@@ -239,8 +246,8 @@ hm_patch_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
     }
     if (flags == METH_FASTCALL) {
         if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
-            PyErr_Format(PyExc_TypeError,
-                         "%s() takes no keyword arguments", p->name);
+            PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments",
+                         p->name);
             return NULL;
         }
         return ((hm_fast_fn)(void (*)(void))p->orig)(self, args, nargs);

@@ -94,8 +94,8 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
                                   strncmp(arg, "--profile", len) == 0
                             : f->kind == HM_FIELD_LIST;
     if (f == NULL && !takes_value) {
-        fail(e, "run 'hermetic --help' for the options",
-             "unknown option: %s", arg);
+        fail(e, "run 'hermetic --help' for the options", "unknown option: %s",
+             arg);
         return -1;
     }
     if (!takes_value) {
@@ -119,8 +119,7 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
 }
 
 int
-hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
-             struct hm_cli_error *e)
+hm_cli_parse(int argc, char **argv, struct hm_cli *cli, struct hm_cli_error *e)
 {
     int i;
 
@@ -133,8 +132,9 @@ hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
     }
     for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (argv[i][0] != '-') {
-            fail(e, "put '--' before the target: hermetic [OPTIONS] -- "
-                    "TARGET [ARGS...]",
+            fail(e,
+                 "put '--' before the target: hermetic [OPTIONS] -- "
+                 "TARGET [ARGS...]",
                  "missing '--' before the target: %s", argv[i]);
             return -1;
         }

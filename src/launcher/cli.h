@@ -13,7 +13,7 @@ struct hm_cli {
     struct hm_policy policy;
     int help;
     int version;
-    char **target;  /* argv after "--"; NULL-terminated */
+    char **target; /* argv after "--"; NULL-terminated */
 };
 
 /* What went wrong, for "hermetic: <what>" and an optional hint. */

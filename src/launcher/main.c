@@ -90,8 +90,7 @@ exists(const char *dir, const char *name)
 {
     char path[PATH_MAX];
 
-    return join(path, sizeof(path), dir, name) == 0 &&
-           access(path, R_OK) == 0;
+    return join(path, sizeof(path), dir, name) == 0 && access(path, R_OK) == 0;
 }
 
 /*
@@ -164,11 +163,9 @@ build_stack(struct hm_policy *mine, struct hm_cli_error *e)
     char reason[256];
     char *json = NULL;
 
-    if (inherited != NULL &&
-        hm_stack_decode(inherited, strlen(inherited), &s, reason,
-                        sizeof(reason)) < 0) {
-        snprintf(e->what, sizeof(e->what), "HERMETIC_FLAGS_JSON: %s",
-                 reason);
+    if (inherited != NULL && hm_stack_decode(inherited, strlen(inherited), &s,
+                                             reason, sizeof(reason)) < 0) {
+        snprintf(e->what, sizeof(e->what), "HERMETIC_FLAGS_JSON: %s", reason);
         snprintf(e->hint, sizeof(e->hint),
                  "unset HERMETIC_FLAGS_JSON or fix its value");
         return NULL;
@@ -208,8 +205,8 @@ prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
         return -1;
     }
     if (dlopen(shim, RTLD_NOW | RTLD_LOCAL) == NULL) {
-        snprintf(e->what, sizeof(e->what), "cannot load %.200s: %.200s",
-                 shim, dlerror());
+        snprintf(e->what, sizeof(e->what), "cannot load %.200s: %.200s", shim,
+                 dlerror());
         snprintf(e->hint, sizeof(e->hint), "reinstall hermetic");
         return -1;
     }

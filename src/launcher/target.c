@@ -12,14 +12,13 @@
 
 /* Run by hermetic's interpreter for "module:attr": call attr; an int is
  * the exit status, None is 0. */
-static const char boot_attr[] =
-    "import sys, importlib\n"
-    "t = sys.argv.pop(1); sys.argv[0] = t\n"
-    "m, _, a = t.partition(':')\n"
-    "f = importlib.import_module(m)\n"
-    "for n in a.split('.'):\n"
-    "    f = getattr(f, n)\n"
-    "sys.exit(f())\n";
+static const char boot_attr[] = "import sys, importlib\n"
+                                "t = sys.argv.pop(1); sys.argv[0] = t\n"
+                                "m, _, a = t.partition(':')\n"
+                                "f = importlib.import_module(m)\n"
+                                "for n in a.split('.'):\n"
+                                "    f = getattr(f, n)\n"
+                                "sys.exit(f())\n";
 
 /* Run for a module name: what "python -m" does, with 127 when the module
  * does not exist. */
@@ -147,8 +146,7 @@ count(char **v)
 
 /* argv = prefix... target[skip...] */
 static int
-build_argv(struct hm_target *t, const char **prefix, int nprefix,
-           char **rest)
+build_argv(struct hm_target *t, const char **prefix, int nprefix, char **rest)
 {
     int nrest = count(rest);
 
@@ -190,8 +188,7 @@ resolve_path(char **target, const char *python, struct hm_target *t,
         if (S_ISREG(st.st_mode) && ends_with(t->path, ".py")) {
             return with_python(t, python, NULL, target) < 0 ? 1 : 0;
         }
-        snprintf(e->what, sizeof(e->what), "%s: not executable",
-                 target[0]);
+        snprintf(e->what, sizeof(e->what), "%s: not executable", target[0]);
         return 126;
     }
     t->is_python = looks_like_python(t->path);
@@ -241,7 +238,6 @@ hm_target_exec(const struct hm_target *t, struct hm_cli_error *e)
             free(argv);
         }
     }
-    snprintf(e->what, sizeof(e->what), "%s: %s", t->argv[0],
-             strerror(errno));
+    snprintf(e->what, sizeof(e->what), "%s: %s", t->argv[0], strerror(errno));
     return errno == ENOENT ? 127 : 126;
 }

@@ -20,8 +20,8 @@ struct hm_target {
  * is installed in, for module targets and plain .py files.  Returns 0, or
  * the exit status to leave with (126, 127) with e filled.
  */
-int hm_target_resolve(char **target, const char *python,
-                      struct hm_target *t, struct hm_cli_error *e);
+int hm_target_resolve(char **target, const char *python, struct hm_target *t,
+                      struct hm_cli_error *e);
 
 /* Execs t; returns only on failure, with the exit status to leave with
  * (126, 127) and e filled. */
