@@ -15,35 +15,41 @@
 
 struct hm_state hm;
 
+/* What a guard does with an event: 0 to let it through, -1 after
+ * hm_block. */
+typedef int (*hm_handler)(enum hm_event_kind kind, const char *event,
+                          PyObject *args);
+
 struct hm_event {
     const char *name;
     enum hm_event_kind kind;
     unsigned mask; /* the flags that make this event matter */
+    hm_handler handler;
 };
 
 static const struct hm_event events[] = {
-    {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK},
-    {"socket.gethostbyname", EV_GETHOSTBYNAME, NET_MASK},
-    {"socket.gethostbyaddr", EV_GETHOSTBYADDR, NET_MASK},
-    {"socket.getnameinfo", EV_GETNAMEINFO, NET_MASK},
-    {"socket.connect", EV_CONNECT, NET_MASK},
-    {"socket.sendto", EV_SENDTO, NET_MASK},
-    {"socket.sendmsg", EV_SENDMSG, NET_MASK},
-    {"socket.bind", EV_BIND, NET_MASK},
-    {"socket.__new__", EV_SOCKET_NEW, NET_MASK},
-    {"subprocess.Popen", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.system", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.exec", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.fork", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.forkpty", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.posix_spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"os.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
-    {"pty.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS},
+    {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK, hm_net_event},
+    {"socket.gethostbyname", EV_GETHOSTBYNAME, NET_MASK, hm_net_event},
+    {"socket.gethostbyaddr", EV_GETHOSTBYADDR, NET_MASK, hm_net_event},
+    {"socket.getnameinfo", EV_GETNAMEINFO, NET_MASK, hm_net_event},
+    {"socket.connect", EV_CONNECT, NET_MASK, hm_net_event},
+    {"socket.sendto", EV_SENDTO, NET_MASK, hm_net_event},
+    {"socket.sendmsg", EV_SENDMSG, NET_MASK, hm_net_event},
+    {"socket.bind", EV_BIND, NET_MASK, hm_net_event},
+    {"socket.__new__", EV_SOCKET_NEW, NET_MASK, hm_net_event},
+    {"subprocess.Popen", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.system", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.exec", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.fork", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.forkpty", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.posix_spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"pty.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
-#define TABLE_SIZE 64
-static signed char table[TABLE_SIZE];
+#define TABLE_SIZE 256
+static short table[TABLE_SIZE];
 static int table_ready;
 static int probing;
 static int probe_seen;
@@ -70,7 +76,7 @@ table_build(void)
         while (table[slot] >= 0) {
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
-        table[slot] = (signed char)i;
+        table[slot] = (short)i;
     }
     table_ready = 1;
 }
@@ -253,10 +259,7 @@ hm_audit_hook(const char *event, PyObject *args, void *data)
     if (ev == NULL || (ev->mask & hm.mask) == 0) {
         return 0;
     }
-    if (ev->kind == EV_PROCESS) {
-        return hm_proc_event(event, args);
-    }
-    return hm_net_event(ev->kind, args);
+    return ev->handler(ev->kind, event, args);
 }
 
 /*

@@ -92,11 +92,11 @@ PyObject *hm_error_class(const char *guard);
 int hm_excepthook_install(void);
 
 /* netguard.c */
-int hm_net_event(enum hm_event_kind kind, PyObject *args);
+int hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_net_setup(void);
 
 /* procguard.c */
-int hm_proc_event(const char *event, PyObject *args);
+int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_proc_setup(void);
 
 /* childenv.c */

@@ -491,10 +491,11 @@ arg0(PyObject *args)
 }
 
 int
-hm_net_event(enum hm_event_kind kind, PyObject *args)
+hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args)
 {
     PyObject *sa;
 
+    (void)event;
     switch (kind) {
     case EV_GETADDRINFO:
         return lookup_event(arg0(args), "socket.getaddrinfo", 0);

@@ -28,8 +28,9 @@ block_process(const char *api)
 }
 
 int
-hm_proc_event(const char *event, PyObject *args)
+hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args)
 {
+    (void)kind;
     (void)args;
     if (!(hm.mask & HM_BLOCK_SUBPROCESS)) {
         return 0;
