@@ -309,7 +309,7 @@ hm_child_env_dict(PyObject *env)
     char old_preload[4096];
     PyObject *d, *preload = NULL, *flags = NULL;
 
-    if (env == NULL) {
+    if (env == NULL || env == Py_None) {
         d = environ_dict();
     } else {
         d = PyDict_New();
