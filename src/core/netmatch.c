@@ -579,8 +579,7 @@ v4_is_metadata(const unsigned char *b)
 /*
  * Where an IPv6 address carries an IPv4 one that the network may deliver
  * to: IPv4-compatible ::a.b.c.d, SIIT ::ffff:0:a.b.c.d, NAT64
- * 64:ff9b::/96 and the local-use 64:ff9b:1::/48 (its /96 form), 6to4
- * 2002:AABB:CCDD::/48.  NULL when it carries none.
+ * 64:ff9b::/96, 6to4 2002:AABB:CCDD::/48.  NULL when it carries none.
  */
 static const unsigned char *
 v6_embedded_v4(const unsigned char *b)
@@ -588,16 +587,46 @@ v6_embedded_v4(const unsigned char *b)
     static const unsigned char zero[12];
     static const unsigned char siit[12] = {[8] = 0xff, [9] = 0xff};
     static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
-    static const unsigned char nat64_local[6] = {0, 0x64, 0xff, 0x9b, 0, 1};
 
     if (!memcmp(b, zero, 12) || !memcmp(b, siit, 12) ||
-        !memcmp(b, nat64, 12) || !memcmp(b, nat64_local, 6)) {
+        !memcmp(b, nat64, 12)) {
         return b + 12;
     }
     if (b[0] == 0x20 && b[1] == 0x02) {
         return b + 2;
     }
     return NULL;
+}
+
+/*
+ * The local-use NAT64 prefix 64:ff9b:1::/48 may be used at any length
+ * from /48 to /96, and RFC 6052 places the IPv4 address differently for
+ * each (skipping bits 64-71).  1 when any of those places holds a
+ * metadata address.
+ */
+static int
+v6_local_nat64_is_metadata(const unsigned char *b)
+{
+    static const unsigned char prefix[6] = {0, 0x64, 0xff, 0x9b, 0, 1};
+    static const unsigned char at[][4] = {
+        {6, 7, 9, 10},    /* /48 */
+        {7, 9, 10, 11},   /* /56 */
+        {9, 10, 11, 12},  /* /64 */
+        {12, 13, 14, 15}, /* /96 */
+    };
+
+    if (memcmp(b, prefix, 6) != 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        unsigned char v4[4] = {b[at[i][0]], b[at[i][1]], b[at[i][2]],
+                               b[at[i][3]]};
+
+        if (v4_is_metadata(v4)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int
@@ -622,7 +651,8 @@ hm_addr_is_metadata(const struct hm_addr *a)
         }
     }
     v4 = v6_embedded_v4(a->b);
-    return v4 != NULL && v4_is_metadata(v4);
+    return (v4 != NULL && v4_is_metadata(v4)) ||
+           v6_local_nat64_is_metadata(a->b);
 }
 
 /* A name as bytes: -1 when it holds a NUL, else its length without one

@@ -27,6 +27,9 @@ struct hm_event {
     hm_handler handler;
 };
 
+static int subinterpreter_event(enum hm_event_kind kind, const char *event,
+                                PyObject *args);
+
 static const struct hm_event events[] = {
     {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK, hm_net_event},
     {"socket.gethostbyname", EV_GETHOSTBYNAME, NET_MASK, hm_net_event},
@@ -37,14 +40,17 @@ static const struct hm_event events[] = {
     {"socket.sendmsg", EV_SENDMSG, NET_MASK, hm_net_event},
     {"socket.bind", EV_BIND, NET_MASK, hm_net_event},
     {"socket.__new__", EV_SOCKET_NEW, NET_MASK, hm_net_event},
-    {"subprocess.Popen", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.system", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.exec", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.fork", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.forkpty", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.posix_spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"os.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
-    {"pty.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"subprocess.Popen", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.system", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.exec", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.fork", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.forkpty", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.posix_spawn", EV_PROCESS, ~0u, hm_proc_event},
+    {"os.spawn", EV_PROCESS, ~0u, hm_proc_event},
+    {"pty.spawn", EV_PROCESS, ~0u, hm_proc_event},
+    {"import", EV_IMPORT, ~0u, hm_proc_import_event},
+    {"cpython.PyInterpreterState_New", EV_SUBINTERPRETER, ~0u,
+     subinterpreter_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -195,10 +201,69 @@ hm_block(const struct hm_block *b)
     if (hm.mask & HM_TRACE) {
         trace_write(b);
     }
-    if (!Py_IsInitialized()) {
+    /* After set-up, a false Py_IsInitialized() means finalisation, where
+     * raising still works (a __del__ at exit). */
+    if (hm_before_init()) {
         die_before_init(b);
     }
     return raise_violation(b);
+}
+
+int
+hm_before_init(void)
+{
+    return !hm.python_ready && !Py_IsInitialized();
+}
+
+/* The reason a policy gives for refusing what would escape it: the first
+ * of its blocks, for actions that every policy refuses. */
+const char *
+hm_first_reason(unsigned mask)
+{
+    static const struct {
+        unsigned flag;
+        const char *reason;
+    } reasons[] = {
+        {HM_BLOCK_INTERPRETER_MUTATION, "no-interpreter-mutation"},
+        {HM_BLOCK_NETWORK, "no-network"},
+        {HM_BLOCK_UNIX_SOCKETS, "no-unix-sockets"},
+        {HM_BLOCK_SUBPROCESS, "no-subprocess"},
+        {HM_FS_READONLY, "fs-readonly"},
+        {HM_BLOCK_ENVIRONMENT, "no-environment"},
+        {HM_BLOCK_CODE_EXEC, "no-code-exec"},
+        {HM_BLOCK_NATIVE, "block-native"},
+    };
+
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (mask & reasons[i].flag) {
+            return reasons[i].reason;
+        }
+    }
+    return "sealed";
+}
+
+/*
+ * A subinterpreter has its own modules and would start without the
+ * replacements; creating one is refused while any policy is active.
+ */
+static int
+subinterpreter_event(enum hm_event_kind kind, const char *event,
+                     PyObject *args)
+{
+    struct hm_block b = {0};
+
+    (void)kind;
+    (void)event;
+    (void)args;
+    b.guard = "interpreter";
+    b.message = "interpreter mutation disabled: subinterpreter";
+    b.target = "subinterpreter";
+    b.api = "interpreter mutation";
+    b.key = "name";
+    b.value = "subinterpreter";
+    b.vlen = strlen(b.value);
+    b.reason = hm_first_reason(hm.mask);
+    return hm_block(&b);
 }
 
 /*

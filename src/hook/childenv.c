@@ -238,118 +238,154 @@ hm_child_env_list(PyObject *env_list)
 
 /* --- mappings (os.execve, os.posix_spawn) ----------------------------- */
 
+/*
+ * "NAME=value" as the bytes CPython would pass, keys and values through
+ * os.fspath and the filesystem encoding, exactly as os.execve converts
+ * them: a key is compared with ours in the form the child will see, so a
+ * path-like or str-subclass key cannot slip past.
+ */
 static PyObject *
-environ_dict(void)
+entry_bytes(PyObject *key, PyObject *value)
+{
+    PyObject *k = NULL, *v = NULL, *entry = NULL;
+
+    if (PyUnicode_FSConverter(key, &k) && PyUnicode_FSConverter(value, &v)) {
+        if (PyBytes_GET_SIZE(k) == 0 || strchr(PyBytes_AS_STRING(k), '=')) {
+            PyErr_SetString(PyExc_ValueError,
+                            "illegal environment variable name");
+        } else {
+            entry = PyBytes_FromFormat("%s=%s", PyBytes_AS_STRING(k),
+                                       PyBytes_AS_STRING(v));
+        }
+    }
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    return entry;
+}
+
+/* The mapping as a list of "NAME=value" bytes. */
+static PyObject *
+mapping_entries(PyObject *env)
+{
+    PyObject *items = PyMapping_Items(env);
+    PyObject *list = items != NULL ? PyList_New(0) : NULL;
+
+    for (Py_ssize_t i = 0; list != NULL && i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        PyObject *entry = NULL;
+
+        if (PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 2) {
+            entry = entry_bytes(PyTuple_GET_ITEM(item, 0),
+                                PyTuple_GET_ITEM(item, 1));
+        }
+        if (entry == NULL || PyList_Append(list, entry) < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "env must be a mapping");
+            }
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(entry);
+    }
+    Py_XDECREF(items);
+    return list;
+}
+
+/* The process environment as a list of "NAME=value" bytes. */
+static PyObject *
+environ_entries(void)
+{
+    PyObject *list = PyList_New(0);
+
+    for (char **e = environ; list != NULL && *e != NULL; e++) {
+        PyObject *b = PyBytes_FromString(*e);
+
+        if (b == NULL || PyList_Append(list, b) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(b);
+    }
+    return list;
+}
+
+/* A list of "NAME=value" bytes back to a dict of bytes. */
+static PyObject *
+entries_dict(PyObject *list)
 {
     PyObject *d = PyDict_New();
 
-    for (char **e = environ; d != NULL && *e != NULL; e++) {
-        const char *eq = strchr(*e, '=');
-        PyObject *k, *v;
-        int rc = -1;
+    for (Py_ssize_t i = 0; d != NULL && i < PyList_GET_SIZE(list); i++) {
+        PyObject *entry = PyList_GET_ITEM(list, i);
+        const char *s, *eq;
+        PyObject *k = NULL, *v = NULL;
 
+        if (!PyBytes_Check(entry)) {
+            continue;
+        }
+        s = PyBytes_AS_STRING(entry);
+        eq = strchr(s, '=');
         if (eq == NULL) {
             continue;
         }
-        k = PyUnicode_DecodeFSDefaultAndSize(*e, eq - *e);
-        v = PyUnicode_DecodeFSDefault(eq + 1);
-        if (k != NULL && v != NULL) {
-            rc = PyDict_SetItem(d, k, v);
+        k = PyBytes_FromStringAndSize(s, eq - s);
+        v = PyBytes_FromString(eq + 1);
+        if (k == NULL || v == NULL || PyDict_SetItem(d, k, v) < 0) {
+            Py_CLEAR(d);
         }
         Py_XDECREF(k);
         Py_XDECREF(v);
-        if (rc < 0) {
-            Py_CLEAR(d);
-        }
     }
     return d;
 }
 
-/* Removes NAME given as str or bytes; returns the old value as a C
- * string copied into buf ("" when absent). */
-static int
-dict_take(PyObject *d, const char *name, char *buf, size_t cap)
-{
-    PyObject *keys[2] = {PyUnicode_FromString(name), PyBytes_FromString(name)};
-    int rc = 0;
-
-    buf[0] = '\0';
-    for (int i = 0; i < 2 && rc == 0; i++) {
-        PyObject *v, *b = NULL;
-
-        if (keys[i] == NULL) {
-            rc = -1;
-            break;
-        }
-        v = PyDict_GetItemWithError(d, keys[i]);
-        if (v == NULL) {
-            rc = PyErr_Occurred() ? -1 : 0;
-            continue;
-        }
-        b = PyUnicode_Check(v) ? PyUnicode_EncodeFSDefault(v) : NULL;
-        if (PyBytes_Check(v) || b != NULL) {
-            snprintf(buf, cap, "%s", PyBytes_AS_STRING(b ? b : v));
-        }
-        PyErr_Clear();
-        Py_XDECREF(b);
-        rc = PyDict_DelItem(d, keys[i]);
-    }
-    Py_XDECREF(keys[0]);
-    Py_XDECREF(keys[1]);
-    return rc;
-}
-
 /*
- * Returns a new dict: env (a mapping, or the process environment when
- * NULL) with our variables set.  The caller's mapping is not changed.
+ * Returns a new dict of bytes: env (a mapping, or the process environment
+ * when NULL or None) with our variables set.  The caller's mapping is not
+ * changed.
  */
 PyObject *
 hm_child_env_dict(PyObject *env)
 {
-    char old_preload[4096];
-    PyObject *d, *preload = NULL, *flags = NULL;
+    PyObject *given, *list, *d;
 
     if (env == NULL || env == Py_None) {
-        d = environ_dict();
+        given = environ_entries();
     } else {
-        d = PyDict_New();
-        if (d != NULL && PyDict_Merge(d, env, 1) < 0) {
-            Py_CLEAR(d);
-        }
+        given = mapping_entries(env);
     }
-    if (d == NULL || hm.n == 0) {
-        return d;
-    }
-    if (dict_take(d, FLAGS_VAR, old_preload, sizeof(old_preload)) < 0 ||
-        dict_take(d, PRELOAD_VAR, old_preload, sizeof(old_preload)) < 0) {
-        Py_DECREF(d);
+    if (given == NULL) {
         return NULL;
     }
-    for (const char *const *c = carried; *c != NULL && env != NULL; c++) {
-        const char *v = getenv(*c);
-        PyObject *value;
-
-        if (v == NULL || PyMapping_HasKeyString(d, *c)) {
-            continue;
-        }
-        value = PyUnicode_DecodeFSDefault(v);
-        if (value == NULL || PyDict_SetItemString(d, *c, value) < 0) {
-            Py_XDECREF(value);
-            Py_DECREF(d);
-            return NULL;
-        }
-        Py_DECREF(value);
+    list = hm_child_env_list(given);
+    Py_DECREF(given);
+    if (list == NULL) {
+        return NULL;
     }
-    preload = preload_value(old_preload);
-    flags = hm_stack_json() != NULL
-                ? PyUnicode_DecodeFSDefault(hm_stack_json())
-                : NULL;
-    if (preload == NULL || flags == NULL ||
-        PyDict_SetItemString(d, FLAGS_VAR, flags) < 0 ||
-        PyDict_SetItemString(d, PRELOAD_VAR, preload) < 0) {
-        Py_CLEAR(d);
-    }
-    Py_XDECREF(preload);
-    Py_XDECREF(flags);
+    d = entries_dict(list);
+    Py_DECREF(list);
     return d;
+}
+
+/* Puts our variables into this process's environment, for system(3),
+ * which passes it to the shell.  Returns 0, or -1 with an exception. */
+int
+hm_child_env_setenv(void)
+{
+    const char *json = hm_stack_json();
+    PyObject *preload = preload_value(NULL);
+    PyObject *b = NULL;
+    int rc = -1;
+
+    if (json != NULL && preload != NULL &&
+        PyUnicode_FSConverter(preload, &b)) {
+        rc = setenv(FLAGS_VAR, json, 1) == 0 &&
+                     setenv(PRELOAD_VAR, PyBytes_AS_STRING(b), 1) == 0
+                 ? 0
+                 : -1;
+        if (rc < 0) {
+            PyErr_SetFromErrno(PyExc_OSError);
+        }
+    }
+    Py_XDECREF(b);
+    Py_XDECREF(preload);
+    return rc;
 }

@@ -54,6 +54,8 @@ enum hm_event_kind {
     EV_BIND,
     EV_SOCKET_NEW,
     EV_PROCESS,
+    EV_IMPORT,
+    EV_SUBINTERPRETER,
 };
 
 /* audit.c */
@@ -78,6 +80,14 @@ struct hm_block {
 };
 int hm_block(const struct hm_block *b);
 
+/* 1 while the interpreter is starting, before the set-up: a blocked
+ * action can only end the process then. */
+int hm_before_init(void);
+
+/* The reason of the first block in mask, for actions every policy
+ * refuses (they would escape it). */
+const char *hm_first_reason(unsigned mask);
+
 /* module.c */
 void hm_stack_changed(void);
 const char *hm_stack_json(void);
@@ -97,12 +107,15 @@ int hm_net_setup(void);
 
 /* procguard.c */
 int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_proc_import_event(enum hm_event_kind kind, const char *event,
+                         PyObject *args);
 int hm_proc_setup(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);
 PyObject *hm_child_env_dict(PyObject *env);
 int hm_child_env_needed(void);
+int hm_child_env_setenv(void);
 
 /* patch.c: replacing, in place, builtins that fire no audit event.
  *
@@ -114,6 +127,7 @@ int hm_child_env_needed(void);
 struct hm_patch {
     const char *module; /* "_posixsubprocess" */
     const char *name;   /* "fork_exec", or "socket.connect" for a method */
+    const char *trace;  /* the api it is traced as, or NULL */
     PyMethodDef *def;   /* the interpreter's own PyMethodDef, once found */
     PyCFunction orig;   /* its original ml_meth */
 };
@@ -138,6 +152,12 @@ int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
 PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
                         PyObject *const *args, Py_ssize_t nargs,
                         PyObject *kwnames);
+Py_ssize_t hm_arg_index(Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t pos,
+                        const char *name);
+PyObject *hm_patch_call_with(struct hm_patch *p, PyObject *self,
+                             PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames, Py_ssize_t index,
+                             PyObject *value);
 PyObject *hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
                          PyObject *args, PyObject *kwargs);
 

@@ -152,6 +152,10 @@ judge_peer(const struct hm_addr *a)
         if (loopback && (p->flags & HM_ALLOW_LOCALHOST)) {
             continue;
         }
+        /* XXX: an allowed name that resolves to loopback or a private
+         * address (DNS rebinding) opens that address: SPEC section 3
+         * allows what allowed names resolve to, and tests rely on a hosts
+         * entry.  Metadata stays denied above. */
         if (!ip_allowed(p, a) && !resolved_allowed(p, a)) {
             return DENY;
         }
@@ -237,6 +241,90 @@ host_from(struct host *h, PyObject *obj)
     h->s = PyBytes_AS_STRING(h->bytes);
     h->len = (size_t)PyBytes_GET_SIZE(h->bytes);
     return 0;
+}
+
+/*
+ * The bytes CPython's resolver is to use for a host, made here so that
+ * what is judged is what is used: CPython would run a str host through
+ * the idna codec, which is Python code that guarded code can replace.
+ * ASCII needs no codec; other text goes through it once, here, and the
+ * result is what both the guard and the resolver see.  None stays None;
+ * other types are returned as they are (CPython refuses them).
+ */
+static PyObject *
+canonical_host(PyObject *obj)
+{
+    const char *s;
+    Py_ssize_t n;
+
+    if (PyByteArray_Check(obj)) {
+        return PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
+                                         PyByteArray_GET_SIZE(obj));
+    }
+    if (!PyUnicode_Check(obj)) {
+        Py_INCREF(obj);
+        return obj;
+    }
+    s = PyUnicode_AsUTF8AndSize(obj, &n);
+    if (s == NULL) {
+        PyErr_Clear();
+    } else if (PyUnicode_GET_LENGTH(obj) == n) {
+        return PyBytes_FromStringAndSize(s, n);
+    }
+    return PyUnicode_AsEncodedString(obj, "idna", NULL);
+}
+
+/* (host, port, ...) with the host made canonical, as an exact tuple. */
+static PyObject *
+canonical_address(PyObject *addr)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(addr);
+    PyObject *t = PyTuple_New(n);
+    PyObject *host;
+
+    if (t == NULL) {
+        return NULL;
+    }
+    host = canonical_host(PyTuple_GET_ITEM(addr, 0));
+    if (host == NULL) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(t, 0, host);
+    for (Py_ssize_t i = 1; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(addr, i);
+
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(t, i, item);
+    }
+    return t;
+}
+
+/* --- sockets ----------------------------------------------------------- */
+
+/* The head of CPython's PySocketSockObject (Modules/socketmodule.h),
+ * unchanged from 3.9 to 3.13. */
+struct sock_head {
+    PyObject_HEAD int fd;
+    int family;
+};
+
+/*
+ * The address family of a socket, read from the object, never from
+ * attributes Python code can override.  -1 when obj is no socket (only
+ * in events forged with sys.audit, which do nothing).
+ */
+static int
+sock_family(PyObject *obj)
+{
+    for (PyTypeObject *t = Py_TYPE(obj); t != NULL; t = t->tp_base) {
+        if (strcmp(t->tp_name, "_socket.socket") == 0 &&
+            Py_TYPE(obj)->tp_basicsize >=
+                (Py_ssize_t)sizeof(struct sock_head)) {
+            return ((struct sock_head *)obj)->family;
+        }
+    }
+    return -1;
 }
 
 /* --- blocking ---------------------------------------------------------- */
@@ -331,14 +419,6 @@ lookup_event(PyObject *hostobj, const char *api, int reverse)
     return rc;
 }
 
-static int
-is_unix_address(PyObject *addr)
-{
-    return PyUnicode_Check(addr) || PyBytes_Check(addr) ||
-           PyByteArray_Check(addr) ||
-           PyObject_HasAttrString(addr, "__fspath__");
-}
-
 static enum verdict
 judge_inet(const struct host *h, int bind)
 {
@@ -353,52 +433,76 @@ judge_inet(const struct host *h, int bind)
     return judge_name(h->s, h->len);
 }
 
-/*
- * Judges the address given to connect, sendto, sendmsg or bind: a path
- * for AF_UNIX, (host, port, ...) for IP.  what is the message's verb,
- * api the trace name.
- */
 static int
-check_address(PyObject *addr, const char *what, const char *api, int bind)
+check_unix(PyObject *addr, const char *what, const char *api)
 {
     struct host h;
-    enum verdict v = ALLOW;
+    PyObject *path;
+    int rc;
+
+    if (!(hm.mask & HM_BLOCK_UNIX_SOCKETS)) {
+        return 0;
+    }
+    if (PyUnicode_Check(addr) || PyBytes_Check(addr) ||
+        PyByteArray_Check(addr)) {
+        Py_INCREF(addr);
+        path = addr;
+    } else {
+        path = PyOS_FSPath(addr);
+    }
+    if (path == NULL || host_from(&h, path) < 0) {
+        Py_XDECREF(path);
+        return -1;
+    }
+    rc = block_host(DENY_UNIX, what, api, &h);
+    Py_XDECREF(h.bytes);
+    Py_DECREF(path);
+    return rc;
+}
+
+/*
+ * Judges the address given to connect, sendto, sendmsg or bind on a
+ * socket of this family: a path for AF_UNIX, (host, port, ...) for IP.
+ * Which it is follows the socket, not the address object (a tuple can
+ * pretend to be a path).  what is the message's verb, api the trace name.
+ */
+static int
+check_address(int family, PyObject *addr, const char *what, const char *api,
+              int bind)
+{
+    struct host h;
+    enum verdict v;
+    PyObject *hostobj;
     int rc = 0;
 
     if (addr == Py_None) {
         return 0; /* sendmsg on a connected socket */
     }
-    if (is_unix_address(addr)) {
-        if (!(hm.mask & HM_BLOCK_UNIX_SOCKETS)) {
-            return 0;
-        }
-        v = DENY_UNIX;
-    } else if (!(hm.mask & HM_BLOCK_NETWORK)) {
+    if (family == AF_UNIX || (family < 0 && !PyTuple_Check(addr))) {
+        return check_unix(addr, what, api);
+    }
+    if (!(hm.mask & HM_BLOCK_NETWORK)) {
         return 0;
     }
-    /* Anything but (host, port, ...) cannot be judged: refuse it. */
-    if (v == ALLOW && (!PyTuple_Check(addr) || PyTuple_GET_SIZE(addr) < 1)) {
-        addr = PyObject_Repr(addr);
-    } else if (v == ALLOW) {
-        addr = PyTuple_GET_ITEM(addr, 0);
-        Py_INCREF(addr);
-    } else if (PyByteArray_Check(addr)) {
-        Py_INCREF(addr);
+    /* Other families, and anything but (host, port, ...), cannot be
+     * judged: refuse them, showing what was given. */
+    if ((family == AF_INET || family == AF_INET6 || family < 0) &&
+        PyTuple_Check(addr) && PyTuple_GET_SIZE(addr) >= 1) {
+        hostobj = PyTuple_GET_ITEM(addr, 0);
+        Py_INCREF(hostobj);
     } else {
-        addr = PyOS_FSPath(addr);
+        hostobj = PyObject_Repr(addr);
     }
-    if (addr == NULL || host_from(&h, addr) < 0) {
-        Py_XDECREF(addr);
+    if (hostobj == NULL || host_from(&h, hostobj) < 0) {
+        Py_XDECREF(hostobj);
         return -1;
     }
-    if (v == ALLOW) {
-        v = judge_inet(&h, bind);
-    }
+    v = judge_inet(&h, bind);
     if (v != ALLOW) {
         rc = block_host(v, what, api, &h);
     }
     Py_XDECREF(h.bytes);
-    Py_DECREF(addr);
+    Py_DECREF(hostobj);
     return rc;
 }
 
@@ -408,10 +512,9 @@ peer_event(PyObject *args, const char *what, const char *api, int bind)
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
         return 0;
     }
-    return check_address(PyTuple_GET_ITEM(args, 1), what, api, bind);
+    return check_address(sock_family(PyTuple_GET_ITEM(args, 0)),
+                         PyTuple_GET_ITEM(args, 1), what, api, bind);
 }
-
-static int socket_methods_setup(void);
 
 static const char *
 family_name(long family)
@@ -452,9 +555,6 @@ socket_event(PyObject *args)
 
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
         return 0;
-    }
-    if (socket_methods_setup() < 0) {
-        return -1;
     }
     family = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
     if (family == -1 && PyErr_Occurred()) {
@@ -526,9 +626,14 @@ hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args)
 
 /* --- remembering what allowed names resolve to ------------------------ */
 
-static struct hm_patch p_getaddrinfo = {"_socket", "getaddrinfo"};
-static struct hm_patch p_gethostbyname = {"_socket", "gethostbyname"};
-static struct hm_patch p_gethostbyname_ex = {"_socket", "gethostbyname_ex"};
+static struct hm_patch p_getaddrinfo = {"_socket", "getaddrinfo",
+                                        "socket.getaddrinfo"};
+static struct hm_patch p_gethostbyname = {"_socket", "gethostbyname",
+                                          "socket.gethostbyname"};
+static struct hm_patch p_gethostbyname_ex = {"_socket", "gethostbyname_ex",
+                                             "socket.gethostbyname"};
+static struct hm_patch p_gethostbyaddr = {"_socket", "gethostbyaddr",
+                                          "socket.gethostbyaddr"};
 
 static void
 remember(const struct host *h, PyObject *addrstr)
@@ -595,82 +700,118 @@ remember_hostent(const struct host *h, PyObject *result)
 }
 
 /*
- * Calls the original resolver, then remembers the addresses a name
- * resolved to.  The lookup itself was judged by the audit event.
+ * The resolvers: judge the canonical host, call the original with it, and
+ * remember the addresses an allowed name resolved to.
  */
 static PyObject *
-resolve_and_remember(struct hm_patch *p, PyObject *self, PyObject *const *args,
-                     Py_ssize_t nargs, PyObject *kwnames)
+resolve_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+              Py_ssize_t nargs, PyObject *kwnames)
 {
-    PyObject *result = hm_patch_call(p, self, args, nargs, kwnames);
+    int reverse = p == &p_gethostbyaddr;
+    Py_ssize_t at = hm_arg_index(nargs, kwnames, 0, "host");
+    PyObject *host, *result;
     struct hm_addr a;
     struct host h;
+    enum verdict v;
 
-    if (result == NULL || nargs < 1 || args[0] == Py_None) {
-        return result;
+    if (!(hm.mask & HM_BLOCK_NETWORK) || at < 0) {
+        return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    if (host_from(&h, args[0]) < 0) {
-        PyErr_Clear();
-        return result;
+    host = canonical_host(args[at]);
+    if (host == NULL || host_from(&h, host) < 0) {
+        Py_XDECREF(host);
+        return NULL;
     }
-    if (hm_addr_parse(h.s, h.len, &a) != 0) {
+    v = judge_lookup(&h, reverse);
+    if (v != ALLOW) {
+        block_host(v, "DNS", p->trace, &h);
+        Py_XDECREF(h.bytes);
+        Py_DECREF(host);
+        return NULL;
+    }
+    Py_INCREF(host);
+    result = hm_patch_call_with(p, self, args, nargs, kwnames, at, host);
+    if (result != NULL && !reverse && h.s != NULL &&
+        hm_addr_parse(h.s, h.len, &a) != 0) {
         if (p == &p_getaddrinfo) {
             remember_addrinfo(&h, result);
         } else {
             remember_hostent(&h, result);
         }
     }
-    Py_DECREF(h.bytes);
+    Py_XDECREF(h.bytes);
+    Py_DECREF(host);
     return result;
 }
 
-HM_PATCH_THUNKS(getaddrinfo, resolve_and_remember, p_getaddrinfo)
-HM_PATCH_THUNKS(gethostbyname, resolve_and_remember, p_gethostbyname)
-HM_PATCH_THUNKS(gethostbyname_ex, resolve_and_remember, p_gethostbyname_ex)
+HM_PATCH_THUNKS(getaddrinfo, resolve_guard, p_getaddrinfo)
+HM_PATCH_THUNKS(gethostbyname, resolve_guard, p_gethostbyname)
+HM_PATCH_THUNKS(gethostbyname_ex, resolve_guard, p_gethostbyname_ex)
+HM_PATCH_THUNKS(gethostbyaddr, resolve_guard, p_gethostbyaddr)
 
 /* --- judging before CPython resolves ------------------------------------ */
 
 /*
  * CPython resolves a name given to connect, sendto or bind before it
  * reports the call, so the lookup would go out before the hook could
- * refuse it.  These replacements judge the address first.
+ * refuse it.  These replacements judge the address first, with its host
+ * made canonical, and hand CPython exactly what they judged.
  */
-static struct hm_patch p_connect = {"_socket", "socket.connect"};
-static struct hm_patch p_connect_ex = {"_socket", "socket.connect_ex"};
-static struct hm_patch p_sendto = {"_socket", "socket.sendto"};
-static struct hm_patch p_sendmsg = {"_socket", "socket.sendmsg"};
-static struct hm_patch p_bind = {"_socket", "socket.bind"};
+static struct hm_patch p_connect = {"_socket", "socket.connect",
+                                    "socket.connect"};
+static struct hm_patch p_connect_ex = {"_socket", "socket.connect_ex",
+                                       "socket.connect"};
+static struct hm_patch p_sendto = {"_socket", "socket.sendto",
+                                   "socket.sendto"};
+static struct hm_patch p_sendmsg = {"_socket", "socket.sendmsg",
+                                    "socket.sendmsg"};
+static struct hm_patch p_bind = {"_socket", "socket.bind", "socket.bind"};
+
+/* Where the address is: connect(a), bind(a), sendto(data[, flags], a),
+ * sendmsg(buffers[, ancdata[, flags[, a]]]).  -1 when there is none. */
+static Py_ssize_t
+address_index(const struct hm_patch *p, Py_ssize_t nargs)
+{
+    if (p == &p_sendto) {
+        return nargs == 2 || nargs == 3 ? nargs - 1 : -1;
+    }
+    if (p == &p_sendmsg) {
+        return nargs >= 4 ? 3 : -1;
+    }
+    return nargs == 1 ? 0 : -1;
+}
+
+static const char *
+verb_of(const struct hm_patch *p)
+{
+    return strchr(p->trace, '.') + 1;
+}
 
 static PyObject *
 judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
                 Py_ssize_t nargs, PyObject *kwnames)
 {
-    PyObject *addr = NULL;
-    int rc = 0;
+    Py_ssize_t at = address_index(p, nargs);
+    int family = sock_family(self);
+    PyObject *addr;
 
-    if (!(hm.mask & NET_MASK)) {
+    if (!(hm.mask & NET_MASK) || at < 0 ||
+        (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0)) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    if (p == &p_sendto && (nargs == 2 || nargs == 3)) {
-        addr = args[nargs - 1];
-    } else if (p == &p_sendmsg && nargs >= 4) {
-        addr = args[3];
-    } else if (p != &p_sendto && p != &p_sendmsg && nargs == 1) {
-        addr = args[0];
-    }
-    if (addr == NULL) {
-        return hm_patch_call(p, self, args, nargs, kwnames);
-    }
-    if (p == &p_bind) {
-        rc = check_address(addr, "bind", "socket.bind", 1);
-    } else if (p == &p_sendto) {
-        rc = check_address(addr, "sendto", "socket.sendto", 0);
-    } else if (p == &p_sendmsg) {
-        rc = check_address(addr, "sendmsg", "socket.sendmsg", 0);
+    addr = args[at];
+    if ((family == AF_INET || family == AF_INET6) && PyTuple_Check(addr) &&
+        PyTuple_GET_SIZE(addr) >= 1) {
+        addr = canonical_address(addr);
     } else {
-        rc = check_address(addr, "connect", "socket.connect", 0);
+        Py_INCREF(addr);
     }
-    return rc < 0 ? NULL : hm_patch_call(p, self, args, nargs, kwnames);
+    if (addr == NULL ||
+        check_address(family, addr, verb_of(p), p->trace, p == &p_bind) < 0) {
+        Py_XDECREF(addr);
+        return NULL;
+    }
+    return hm_patch_call_with(p, self, args, nargs, kwnames, at, addr);
 }
 
 HM_PATCH_THUNKS(connect, judge_then_call, p_connect)
@@ -680,63 +821,25 @@ HM_PATCH_THUNKS(sendmsg, judge_then_call, p_sendmsg)
 HM_PATCH_THUNKS(bind, judge_then_call, p_bind)
 
 /*
- * Puts the replacements in place once _socket is loaded: at set-up when
- * it already is, else at the first socket created (no socket exists
- * before that, so nothing can connect unjudged).
- */
-static int
-socket_methods_setup(void)
-{
-    PyObject *name, *mod;
-
-    if (p_connect.def != NULL) {
-        return 0;
-    }
-    name = PyUnicode_FromString("_socket");
-    mod = name != NULL ? PyImport_GetModule(name) : NULL;
-    Py_XDECREF(name);
-    if (mod == NULL) {
-        return PyErr_Occurred() ? -1 : 0;
-    }
-    Py_DECREF(mod);
-    if (hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0 ||
-        hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
-        hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
-        hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
-        hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0) {
-        return -1;
-    }
-    return 0;
-}
-
-static int
-any_domains(void)
-{
-    for (size_t i = 0; i < hm.n; i++) {
-        if (hm.v[i].p->allow_domains.n > 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/*
- * The resolver wrappers cost an import of _socket, so they are put in
- * place only once some policy allows a domain.  Called at set-up and
- * whenever the stack changes.
+ * Puts the replacements of _socket in place as soon as a network policy
+ * is active, importing _socket if needed: a lookup can come before any
+ * socket exists, and sys.modules must not be trusted later.
  */
 int
 hm_net_setup(void)
 {
-    if ((hm.mask & NET_MASK) && socket_methods_setup() < 0) {
-        return -1;
-    }
-    if (p_getaddrinfo.def != NULL || !any_domains()) {
+    if (!(hm.mask & NET_MASK) || p_connect.def != NULL) {
         return 0;
     }
     if (hm_patch_apply(&p_getaddrinfo, HM_THUNKS(getaddrinfo)) < 0 ||
         hm_patch_apply(&p_gethostbyname, HM_THUNKS(gethostbyname)) < 0 ||
-        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) < 0) {
+        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) < 0 ||
+        hm_patch_apply(&p_gethostbyaddr, HM_THUNKS(gethostbyaddr)) < 0 ||
+        hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0 ||
+        hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
+        hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
+        hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
+        hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0) {
         return -1;
     }
     return 0;

@@ -106,6 +106,31 @@ method_def(PyObject *fn)
     return NULL;
 }
 
+/*
+ * Checks that what the lookup found is the builtin asked for, not
+ * another one planted under its name (sys.modules can be edited): same
+ * method name, and for a method the same type.
+ */
+static int
+is_expected(const struct hm_patch *p, PyObject *fn, const PyMethodDef *def)
+{
+    const char *dot = strchr(p->name, '.');
+    const char *want = dot != NULL ? dot + 1 : p->name;
+    const char *type;
+    size_t mlen = strlen(p->module);
+
+    if (strcmp(def->ml_name, want) != 0) {
+        return 0;
+    }
+    if (dot == NULL) {
+        return 1;
+    }
+    type = ((PyDescrObject *)fn)->d_type->tp_name;
+    return strncmp(type, p->module, mlen) == 0 && type[mlen] == '.' &&
+           strncmp(type + mlen + 1, p->name, (size_t)(dot - p->name)) == 0 &&
+           type[mlen + 1 + (dot - p->name)] == '\0';
+}
+
 /* Looks up "name" or "Type.name" in the module (new reference). */
 static PyObject *
 lookup(const char *module, const char *name)
@@ -146,6 +171,9 @@ hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
         return -1;
     }
     def = method_def(fn);
+    if (def != NULL && !is_expected(p, fn, def)) {
+        def = NULL;
+    }
     Py_DECREF(fn);
     if (def == NULL) {
         PyErr_Format(PyExc_RuntimeError,
@@ -288,5 +316,49 @@ hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
     result = fn(p, self, vec, nargs, kwnames);
     Py_DECREF(kwnames);
     PyMem_Free(vec);
+    return result;
+}
+
+/* Where the argument called name (or at position pos) is, or -1. */
+Py_ssize_t
+hm_arg_index(Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t pos,
+             const char *name)
+{
+    if (pos < nargs) {
+        return pos;
+    }
+    for (Py_ssize_t i = 0; kwnames && i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i),
+                                             name) == 0) {
+            return nargs + i;
+        }
+    }
+    return -1;
+}
+
+/* Calls the original with args[index] replaced by value (a new reference,
+ * consumed; NULL passes an error through). */
+PyObject *
+hm_patch_call_with(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                   Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t index,
+                   PyObject *value)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject **vec;
+    PyObject *result;
+
+    if (value == NULL) {
+        return NULL;
+    }
+    vec = PyMem_New(PyObject *, total);
+    if (vec == NULL) {
+        Py_DECREF(value);
+        return PyErr_NoMemory();
+    }
+    memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
+    vec[index] = value;
+    result = hm_patch_call(p, self, vec, nargs, kwnames);
+    PyMem_Free(vec);
+    Py_DECREF(value);
     return result;
 }

@@ -23,19 +23,48 @@ block_process(const char *api)
     b.message = message;
     b.target = api;
     b.api = "subprocess";
-    b.reason = "no-subprocess";
+    b.reason = (hm.mask & HM_BLOCK_SUBPROCESS) ? "no-subprocess"
+                                               : hm_first_reason(hm.mask);
     return hm_block(&b);
 }
 
+/*
+ * Process events matter under any policy before the set-up: the start-up
+ * never creates a process, and code that runs that early (a module
+ * shadowed on PYTHONPATH) would pass the replacements that complete a
+ * child's environment.
+ */
 int
 hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args)
 {
     (void)kind;
     (void)args;
-    if (!(hm.mask & HM_BLOCK_SUBPROCESS)) {
+    if (!(hm.mask & HM_BLOCK_SUBPROCESS) && !hm_before_init()) {
         return 0;
     }
     return block_process(event);
+}
+
+/* For the same reason, _posixsubprocess (whose fork_exec fires no event)
+ * cannot be imported before the set-up. */
+int
+hm_proc_import_event(enum hm_event_kind kind, const char *event,
+                     PyObject *args)
+{
+    PyObject *name;
+
+    (void)kind;
+    (void)event;
+    if (!hm_before_init() || !PyTuple_Check(args) ||
+        PyTuple_GET_SIZE(args) < 1) {
+        return 0;
+    }
+    name = PyTuple_GET_ITEM(args, 0);
+    if (PyUnicode_Check(name) &&
+        PyUnicode_CompareWithASCIIString(name, "_posixsubprocess") == 0) {
+        return block_process("_posixsubprocess.fork_exec");
+    }
+    return 0;
 }
 
 static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
@@ -44,50 +73,6 @@ static struct hm_patch p_execve = {"posix", "execve"};
 static struct hm_patch p_spawn = {"posix", "posix_spawn"};
 static struct hm_patch p_spawnp = {"posix", "posix_spawnp"};
 static struct hm_patch p_system = {"posix", "system"};
-
-/* Calls the original with args[index] replaced by value (stolen). */
-static PyObject *
-call_with(struct hm_patch *p, PyObject *self, PyObject *const *args,
-          Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t index,
-          PyObject *value)
-{
-    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
-    PyObject **vec;
-    PyObject *result;
-
-    if (value == NULL) {
-        return NULL;
-    }
-    vec = PyMem_New(PyObject *, total);
-    if (vec == NULL) {
-        Py_DECREF(value);
-        return PyErr_NoMemory();
-    }
-    memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
-    vec[index] = value;
-    result = hm_patch_call(p, self, vec, nargs, kwnames);
-    PyMem_Free(vec);
-    Py_DECREF(value);
-    return result;
-}
-
-/* Where the argument called name (or at position pos) is, or -1. */
-static Py_ssize_t
-arg_index(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-          Py_ssize_t pos, const char *name)
-{
-    (void)args;
-    if (pos < nargs) {
-        return pos;
-    }
-    for (Py_ssize_t i = 0; kwnames && i < PyTuple_GET_SIZE(kwnames); i++) {
-        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i),
-                                             name) == 0) {
-            return nargs + i;
-        }
-    }
-    return -1;
-}
 
 /* fork_exec(args, executable_list, close_fds, pass_fds, cwd, env, ...) */
 static PyObject *
@@ -101,8 +86,8 @@ fork_exec_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     if (hm.n == 0 || nargs < 6) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    return call_with(p, self, args, nargs, kwnames, 5,
-                     hm_child_env_list(args[5]));
+    return hm_patch_call_with(p, self, args, nargs, kwnames, 5,
+                              hm_child_env_list(args[5]));
 }
 
 /* execv has no environment: it becomes an execve with ours added. */
@@ -132,27 +117,13 @@ static PyObject *
 env_arg_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
               Py_ssize_t nargs, PyObject *kwnames)
 {
-    Py_ssize_t at = arg_index(args, nargs, kwnames, 2, "env");
+    Py_ssize_t at = hm_arg_index(nargs, kwnames, 2, "env");
 
     if (hm.n == 0 || at < 0) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    return call_with(p, self, args, nargs, kwnames, at,
-                     hm_child_env_dict(args[at]));
-}
-
-static int
-setenv_from(const char *name, PyObject *value)
-{
-    PyObject *b = PyUnicode_EncodeFSDefault(value);
-    int rc;
-
-    if (b == NULL) {
-        return -1;
-    }
-    rc = setenv(name, PyBytes_AS_STRING(b), 1);
-    Py_DECREF(b);
-    return rc;
+    return hm_patch_call_with(p, self, args, nargs, kwnames, at,
+                              hm_child_env_dict(args[at]));
 }
 
 /* Saves a variable's value (malloc'd, or NULL) to put it back later. */
@@ -184,32 +155,19 @@ static PyObject *
 system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
              Py_ssize_t nargs, PyObject *kwnames)
 {
-    PyObject *env, *flags, *preload, *result = NULL;
     char *old_flags, *old_preload;
-    int ok;
+    PyObject *result = NULL;
 
     if (!hm_child_env_needed()) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    env = hm_child_env_dict(NULL);
-    if (env == NULL) {
-        return NULL;
-    }
     old_flags = save_var("HERMETIC_FLAGS_JSON");
     old_preload = save_var("LD_PRELOAD");
-    flags = PyDict_GetItemString(env, "HERMETIC_FLAGS_JSON");
-    preload = PyDict_GetItemString(env, "LD_PRELOAD");
-    ok = flags != NULL && preload != NULL &&
-         setenv_from("HERMETIC_FLAGS_JSON", flags) == 0 &&
-         setenv_from("LD_PRELOAD", preload) == 0;
-    if (ok) {
+    if (hm_child_env_setenv() == 0) {
         result = hm_patch_call(p, self, args, nargs, kwnames);
-    } else if (!PyErr_Occurred()) {
-        PyErr_SetFromErrno(PyExc_OSError);
     }
     restore_var("HERMETIC_FLAGS_JSON", old_flags);
     restore_var("LD_PRELOAD", old_preload);
-    Py_DECREF(env);
     return result;
 }
 

@@ -227,6 +227,11 @@ static const struct class_row class_rows[] = {
     {"64:ff9b::169.254.169.254", 1, 0, 0},
     {"64:ff9b::a9fe:aa17", 1, 0, 0},
     {"64:ff9b:1::a9fe:a9fe", 1, 0, 0},
+    /* local-use NAT64 at /48, /56 and /64 (RFC 6052, u-octet skipped) */
+    {"64:ff9b:1:a9fe:a9:fe00::", 1, 0, 0},
+    {"64:ff9b:1:a9:fe:a9fe::", 1, 0, 0},
+    {"64:ff9b:1:0:a9:fea9:fe00:0", 1, 0, 0},
+    {"64:ff9b:1:a9fe:a8:fe00::", 0, 0, 0},
     {"2002:a9fe:a9fe::", 1, 0, 0},
     {"2002:a9fe:aa02:1::1", 1, 0, 0},
     {"2002:6464:64c8::", 1, 0, 0},
