@@ -29,6 +29,8 @@ struct hm_event {
 
 static int subinterpreter_event(enum hm_event_kind kind, const char *event,
                                 PyObject *args);
+static int import_event(enum hm_event_kind kind, const char *event,
+                        PyObject *args);
 
 static const struct hm_event events[] = {
     {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK, hm_net_event},
@@ -48,7 +50,7 @@ static const struct hm_event events[] = {
     {"os.posix_spawn", EV_PROCESS, ~0u, hm_proc_event},
     {"os.spawn", EV_PROCESS, ~0u, hm_proc_event},
     {"pty.spawn", EV_PROCESS, ~0u, hm_proc_event},
-    {"import", EV_IMPORT, ~0u, hm_proc_import_event},
+    {"import", EV_IMPORT, ~0u, import_event},
     {"cpython.PyInterpreterState_New", EV_SUBINTERPRETER, ~0u,
      subinterpreter_event},
 };
@@ -245,16 +247,14 @@ hm_first_reason(unsigned mask)
 /*
  * A subinterpreter has its own modules and would start without the
  * replacements; creating one is refused while any policy is active.
+ * Python 3.13 fires no event when _interpreters creates one, so the
+ * modules that create them cannot be imported either.
  */
 static int
-subinterpreter_event(enum hm_event_kind kind, const char *event,
-                     PyObject *args)
+block_subinterpreter(void)
 {
     struct hm_block b = {0};
 
-    (void)kind;
-    (void)event;
-    (void)args;
     b.guard = "interpreter";
     b.message = "interpreter mutation disabled: subinterpreter";
     b.target = "subinterpreter";
@@ -264,6 +264,99 @@ subinterpreter_event(enum hm_event_kind kind, const char *event,
     b.vlen = strlen(b.value);
     b.reason = hm_first_reason(hm.mask);
     return hm_block(&b);
+}
+
+static int
+subinterpreter_event(enum hm_event_kind kind, const char *event,
+                     PyObject *args)
+{
+    (void)kind;
+    (void)event;
+    (void)args;
+    return block_subinterpreter();
+}
+
+/* For modules imported before the policy (API mode), their create. */
+static struct hm_patch p_create_xx = {"_xxsubinterpreters", "create"};
+static struct hm_patch p_create = {"_interpreters", "create"};
+
+static PyObject *
+refuse_create(struct hm_patch *p, PyObject *self, PyObject *const *args,
+              Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (hm.mask != 0) {
+        block_subinterpreter();
+        return NULL;
+    }
+    return hm_patch_call(p, self, args, nargs, kwnames);
+}
+
+HM_PATCH_THUNKS(create_xx, refuse_create, p_create_xx)
+HM_PATCH_THUNKS(create, refuse_create, p_create)
+
+static int
+patch_if_loaded(struct hm_patch *p, const struct hm_thunks *t)
+{
+    PyObject *name = PyUnicode_FromString(p->module);
+    PyObject *mod = name != NULL ? PyImport_GetModule(name) : NULL;
+
+    Py_XDECREF(name);
+    if (mod == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_DECREF(mod);
+    return hm_patch_apply(p, t);
+}
+
+static int
+subinterpreter_setup(void)
+{
+    return patch_if_loaded(&p_create_xx, HM_THUNKS(create_xx)) < 0 ||
+                   patch_if_loaded(&p_create, HM_THUNKS(create)) < 0
+               ? -1
+               : 0;
+}
+
+/* Refused as an import (also an ImportError), so fallbacks work. */
+static int
+block_creator_import(const char *name)
+{
+    struct hm_block b = {0};
+    char message[96];
+
+    snprintf(message, sizeof(message), "import blocked: %s", name);
+    b.guard = "imports";
+    b.message = message;
+    b.target = name;
+    b.api = "import";
+    b.key = "name";
+    b.value = name;
+    b.vlen = strlen(name);
+    b.reason = hm_first_reason(hm.mask);
+    return hm_block(&b);
+}
+
+static int
+import_event(enum hm_event_kind kind, const char *event, PyObject *args)
+{
+    static const char *const creators[] = {"_xxsubinterpreters",
+                                           "_interpreters", NULL};
+    PyObject *name;
+
+    if (hm_proc_import_event(kind, event, args) < 0) {
+        return -1;
+    }
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1 ||
+        !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+        return 0;
+    }
+    name = PyTuple_GET_ITEM(args, 0);
+    for (const char *const *c = creators; *c != NULL; c++) {
+        if (PyUnicode_CompareWithASCIIString(name, *c) == 0) {
+            return block_creator_import(*c);
+        }
+    }
+    return 0;
 }
 
 /*
@@ -379,7 +472,8 @@ hm_python_setup(void)
         return 0;
     }
     setup_tstate = PyThreadState_Get();
-    if (hm_proc_setup() < 0 || hm_net_setup() < 0) {
+    if (hm_proc_setup() < 0 || hm_net_setup() < 0 ||
+        subinterpreter_setup() < 0) {
         goto out;
     }
     if (hm.from_env &&

@@ -99,15 +99,33 @@ print("ESCAPED" if "ESCAPED" in r.stdout else "BLOCKED", r.returncode, r.stderr.
 """
 
 SUBINTERPRETER = """
-try:
-    import _xxsubinterpreters as si
-except ImportError:
-    import _interpreters as si
-try:
-    si.create()
-    print("ESCAPED")
-except Exception as e:
-    print("BLOCKED", type(e).__name__)
+import importlib
+for name in ("_xxsubinterpreters", "_interpreters"):
+    try:
+        si = importlib.import_module(name)
+        si.create()
+        print("ESCAPED", name)
+    except ModuleNotFoundError as e:
+        if "blocked" in str(e):
+            print("BLOCKED", name)
+    except Exception as e:
+        print("BLOCKED", name, type(e).__name__)
+"""
+
+SUBINTERPRETER_IMPORTED_BEFORE = """
+import importlib, sys
+from hermetic import hermetic_blocker
+for name in ("_xxsubinterpreters", "_interpreters"):
+    try:
+        si = importlib.import_module(name)
+    except ImportError:
+        continue
+    with hermetic_blocker(block_network=True):
+        try:
+            si.create()
+            print("ESCAPED", name)
+        except RuntimeError as e:
+            print("BLOCKED", name, type(e).__name__)
 """
 
 CASES = {
@@ -117,6 +135,7 @@ CASES = {
     "pathlike-env-key": (PATHLIKE_ENV_KEY, ["--no-network", "--seal"]),
     "shadowed-encodings-exec": (SHADOWED_ENCODINGS_EXEC, ["--no-network"]),
     "subinterpreter": (SUBINTERPRETER, ["--no-network"]),
+    "subinterpreter-module-imported-before": (SUBINTERPRETER_IMPORTED_BEFORE, []),
 }
 
 
