@@ -45,6 +45,12 @@ static const struct hm_event events[] = {
     {"os.posix_spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
     {"os.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
     {"pty.spawn", EV_PROCESS, HM_BLOCK_SUBPROCESS, hm_proc_event},
+    {"os.putenv", EV_ENV_WRITE, HM_BLOCK_ENVIRONMENT, hm_env_event},
+    {"os.unsetenv", EV_ENV_WRITE, HM_BLOCK_ENVIRONMENT, hm_env_event},
+    {"import", EV_IMPORT, HM_BLOCK_NATIVE | HM_DENY_IMPORTS, hm_import_event},
+    {"ctypes.dlopen", EV_DLOPEN, HM_BLOCK_NATIVE, hm_native_event},
+    {"ctypes.dlsym", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
+    {"ctypes.dlsym/handle", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -319,6 +325,9 @@ hm_python_setup(void)
     }
     if (hm.from_env &&
         (hm_excepthook_install() < 0 || hm_finder_install() < 0)) {
+        goto out;
+    }
+    if (hm_env_sync() < 0 || hm_import_sync() < 0) {
         goto out;
     }
     hm.python_ready = 1;

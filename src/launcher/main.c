@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "envscrub.h"
 #include "policy.h"
 #include "target.h"
 
@@ -281,7 +282,7 @@ main(int argc, char **argv)
     if (status != 0) {
         return report(status, &e);
     }
-    if (prepare_env(pkg, json, &e) < 0) {
+    if (prepare_env(pkg, json, &e) < 0 || hm_env_scrub(json, &e) < 0) {
         return report(1, &e);
     }
     if (!t.is_python) {
