@@ -136,3 +136,12 @@ def test_cli_static_system_python(run_cli):
     proc = run_cli("--block-native", "--", str(python), "-c", code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_help_lists_the_readable_environment(run_cli):
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    for flag in ("--no-environment", "--no-env", "--allow-env", "--deny-import", "--block-native"):
+        assert flag in proc.stdout
+    for name in ("PATH", "HOME", "LC_*", "PYTHON*", "_PYTHON_*", "SSL_CERT_DIR", "NO_COLOR"):
+        assert name in proc.stdout
