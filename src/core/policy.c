@@ -501,12 +501,15 @@ hm_policy_equal(const struct hm_policy *a, const struct hm_policy *b)
     return 1;
 }
 
-/* XXX: deny_imports has no flag of its own, so it counts as unbuilt until
- * HM_BUILT_FLAGS can say that its guard exists. */
+/* deny_imports is the one field without a flag: HM_BUILT_DENY_IMPORTS
+ * says whether its guard exists. */
 static int
 field_built(const struct hm_field *f)
 {
-    return f->flag != 0 && (f->flag & HM_BUILT_FLAGS) == f->flag;
+    if (f->flag == 0) {
+        return HM_BUILT_DENY_IMPORTS;
+    }
+    return (f->flag & HM_BUILT_FLAGS) == f->flag;
 }
 
 static int

@@ -53,6 +53,11 @@ static const struct hm_event events[] = {
     {"import", EV_IMPORT, ~0u, import_event},
     {"cpython.PyInterpreterState_New", EV_SUBINTERPRETER, ~0u,
      subinterpreter_event},
+    {"os.putenv", EV_ENV_WRITE, HM_BLOCK_ENVIRONMENT, hm_env_event},
+    {"os.unsetenv", EV_ENV_WRITE, HM_BLOCK_ENVIRONMENT, hm_env_event},
+    {"ctypes.dlopen", EV_DLOPEN, HM_BLOCK_NATIVE, hm_native_event},
+    {"ctypes.dlsym", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
+    {"ctypes.dlsym/handle", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -346,6 +351,10 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
     if (hm_proc_import_event(kind, event, args) < 0) {
         return -1;
     }
+    if ((hm.mask & (HM_BLOCK_NATIVE | HM_DENY_IMPORTS)) &&
+        hm_import_event(kind, event, args) < 0) {
+        return -1;
+    }
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1 ||
         !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
         return 0;
@@ -478,6 +487,9 @@ hm_python_setup(void)
     }
     if (hm.from_env &&
         (hm_excepthook_install() < 0 || hm_finder_install() < 0)) {
+        goto out;
+    }
+    if (hm_env_sync() < 0 || hm_import_sync() < 0) {
         goto out;
     }
     hm.python_ready = 1;

@@ -42,6 +42,10 @@ extern struct hm_state hm;
 /* The flags that make the network guard act. */
 #define NET_MASK (HM_BLOCK_NETWORK | HM_BLOCK_UNIX_SOCKETS)
 
+/* Not a policy flag: set in hm.mask while some policy denies imports
+ * (deny_imports has no flag of its own). */
+#define HM_DENY_IMPORTS (1u << 31)
+
 /* The events the guards act on (audit.c dispatches by name). */
 enum hm_event_kind {
     EV_GETADDRINFO,
@@ -56,6 +60,9 @@ enum hm_event_kind {
     EV_PROCESS,
     EV_IMPORT,
     EV_SUBINTERPRETER,
+    EV_ENV_WRITE,
+    EV_DLOPEN,
+    EV_DLSYM,
 };
 
 /* audit.c */
@@ -110,6 +117,22 @@ int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_proc_import_event(enum hm_event_kind kind, const char *event,
                          PyObject *args);
 int hm_proc_setup(void);
+
+/* envguard.c */
+int hm_env_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_env_sync(void);
+
+/* importguard.c */
+int hm_import_event(enum hm_event_kind kind, const char *event,
+                    PyObject *args);
+int hm_import_check(PyObject *name);
+int hm_import_sync(void);
+
+/* nativeguard.c */
+int hm_native_event(enum hm_event_kind kind, const char *event,
+                    PyObject *args);
+int hm_native_load(PyObject *name, PyObject *filename);
+int hm_native_setup(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);

@@ -25,6 +25,9 @@ hm_stack_changed(void)
 
     for (size_t i = 0; i < hm.n; i++) {
         mask |= hm.v[i].p->flags;
+        if (hm.v[i].p->deny_imports.n > 0) {
+            mask |= HM_DENY_IMPORTS;
+        }
     }
     hm.mask = mask;
     free(hm.stack_json);
@@ -448,6 +451,20 @@ static PyTypeObject PolicyType = {
 /* --- module functions ------------------------------------------------------
  */
 
+/* After a failed push: puts back what the guards hid for it, keeping the
+ * first error. */
+static void
+stack_sync_after_error(void)
+{
+    PyObject *type, *value, *tb;
+
+    PyErr_Fetch(&type, &value, &tb);
+    if (hm_env_sync() < 0 || hm_import_sync() < 0) {
+        PyErr_Clear();
+    }
+    PyErr_Restore(type, value, tb);
+}
+
 static PyObject *
 core_push(PyObject *module, PyObject *arg)
 {
@@ -470,8 +487,9 @@ core_push(PyObject *module, PyObject *arg)
     if (stack_push(&((PolicyObject *)arg)->policy, arg, 0, &id) < 0) {
         return PyErr_NoMemory();
     }
-    if (hm_net_setup() < 0) {
+    if (hm_net_setup() < 0 || hm_env_sync() < 0 || hm_import_sync() < 0) {
         stack_remove(id);
+        stack_sync_after_error();
         return NULL;
     }
     return PyLong_FromUnsignedLongLong(id);
@@ -486,7 +504,13 @@ core_remove(PyObject *module, PyObject *arg)
     if (id == (unsigned long long)-1 && PyErr_Occurred()) {
         return NULL;
     }
-    return PyBool_FromLong(stack_remove(id));
+    if (!stack_remove(id)) {
+        Py_RETURN_FALSE;
+    }
+    if (hm_env_sync() < 0 || hm_import_sync() < 0) {
+        return NULL;
+    }
+    Py_RETURN_TRUE;
 }
 
 static PyObject *

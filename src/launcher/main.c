@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "envscrub.h"
 #include "policy.h"
 #include "target.h"
 
@@ -39,6 +40,23 @@ static const char help[] =
     "  --no-unix-sockets     AF_UNIX connect and bind blocked too\n"
     "processes:\n"
     "  --no-subprocess       no process creation of any kind\n"
+    "environment:\n"
+    "  --no-environment, --no-env\n"
+    "                        hide variables outside the readable set; no "
+    "writes\n"
+    "  --allow-env NAME      this variable stays visible (repeatable)\n"
+    "                        readable by default: PATH HOME USER LOGNAME "
+    "LANG\n"
+    "                        LANGUAGE LC_* TZ TMPDIR TEMP TMP TERM COLUMNS "
+    "LINES\n"
+    "                        NO_COLOR PYTHON* _PYTHON_* SSL_CERT_FILE "
+    "SSL_CERT_DIR\n"
+    "                        HERMETIC_*\n"
+    "imports and native code:\n"
+    "  --deny-import NAME    NAME and NAME.* cannot be imported "
+    "(repeatable)\n"
+    "  --block-native        no third-party extension modules, no "
+    "ctypes/cffi\n"
     "policy:\n"
     "  --profile NAME        block-all, net-hermetic, exec-deny, "
     "fs-readonly,\n"
@@ -51,10 +69,9 @@ static const char help[] =
     "\n"
     "Not in this version yet (rejected): --fs-readonly[=ROOT], "
     "--allow-write,\n"
-    "--no-environment, --allow-env, --no-code-exec, --deny-import,\n"
-    "--no-interpreter-mutation, --block-native; and the profiles "
-    "block-all,\n"
-    "fs-readonly and block-native, which need them.\n"
+    "--no-code-exec, --no-interpreter-mutation; and the profiles "
+    "block-all\n"
+    "and fs-readonly, which need them.\n"
     "\n"
     "Exit status: the target's; 2 when a violation ends it; 1 for "
     "hermetic's\n"
@@ -281,7 +298,7 @@ main(int argc, char **argv)
     if (status != 0) {
         return report(status, &e);
     }
-    if (prepare_env(pkg, json, &e) < 0) {
+    if (prepare_env(pkg, json, &e) < 0 || hm_env_scrub(json, &e) < 0) {
         return report(1, &e);
     }
     if (!t.is_python) {

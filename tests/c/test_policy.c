@@ -325,15 +325,16 @@ static const struct unbuilt_row unbuilt_rows[] = {
     {"net-hermetic", NULL, NULL, NULL},
     {"exec-deny", NULL, NULL, NULL},
     {"fs-readonly", NULL, NULL, "fs_readonly"},
-    {"block-native", NULL, NULL, "block_native"},
+    {"block-native", NULL, NULL, NULL},
     {"block-all", NULL, NULL, "fs_readonly"},
     {NULL, "allow_domains", "example.com", NULL},
     {NULL, "allow_ips", "10.0.0.0/8", NULL},
     {NULL, "fs_root", "/srv", "fs_root"},
     {NULL, "allow_write", "/tmp", "allow_write"},
-    {NULL, "allow_env", "X", "allow_env"},
-    {NULL, "deny_imports", "x", "deny_imports"},
-    {"block-native", "allow_env", "X", "allow_env"},
+    {NULL, "allow_env", "X", NULL},
+    {NULL, "deny_imports", "x", NULL},
+    {"block-native", "allow_env", "X", NULL},
+    {"fs-readonly", "deny_imports", "x", "fs_readonly"},
 };
 
 static void

@@ -71,17 +71,11 @@ NOT_YET_BUILT = [
     ["--fs-readonly"],
     ["--fs-readonly=/tmp"],
     ["--allow-write", "/tmp"],
-    ["--no-environment"],
-    ["--no-env"],
-    ["--allow-env", "HOME"],
     ["--no-code-exec"],
-    ["--deny-import", "json"],
     ["--no-interpreter-mutation"],
-    ["--block-native"],
     ["--profile", "block-all"],
     ["--profile", "fs-readonly"],
-    ["--profile", "block-native"],
-    ["--no-network", "--profile", "net-hermetic", "--block-native"],
+    ["--no-env", "--no-code-exec"],
 ]
 
 
