@@ -144,15 +144,19 @@ def parse(text: str, path: str) -> Config:
     return config
 
 
-def load(path: str | os.PathLike[str]) -> Config:
-    """Reads and checks a pyproject.toml; ConfigError when it cannot."""
+def load(path: str | os.PathLike[str], name: str | None = None) -> Config:
+    """Reads and checks a pyproject.toml; ConfigError when it cannot.
+
+    Messages call the file name, or path as given.
+    """
+    name = name or os.fspath(path)
     try:
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
-        raise ConfigError(f"{os.fspath(path)}: cannot read: {reason}") from None
-    return parse(text, os.fspath(path))
+        raise ConfigError(f"{name}: cannot read: {reason}") from None
+    return parse(text, name)
 
 
 def main(argv: list[str] | None = None) -> int:
