@@ -97,7 +97,7 @@ def _pyproject(config: pytest.Config) -> _config.Config:
     if path is None or path.name != "pyproject.toml":
         path = config.rootpath / "pyproject.toml"
         if not path.is_file():
-            return _config.Config("", {}, {})
+            return _config.Config("no pyproject.toml", {}, {})
     try:
         name = str(path.relative_to(config.invocation_params.dir))
     except ValueError:
