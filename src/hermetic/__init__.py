@@ -5,7 +5,15 @@ Python face.  Nothing is installed at import: entering a blocker does it.
 """
 
 from hermetic._blocker import hermetic_blocker, with_hermetic
+from hermetic._violations import Violation, clear_violations, violations
 from hermetic.errors import PolicyViolation
 
-__all__ = ["PolicyViolation", "hermetic_blocker", "with_hermetic"]
+__all__ = [
+    "PolicyViolation",
+    "Violation",
+    "clear_violations",
+    "hermetic_blocker",
+    "violations",
+    "with_hermetic",
+]
 __version__ = "0.1.0"

@@ -128,23 +128,19 @@ write_all(int fd, const char *buf, size_t len)
     }
 }
 
-static void
-trace_write(const struct hm_block *b)
+/* The trace line of a blocked action, in line->buf; returns its length. */
+static size_t
+trace_build(const struct hm_block *b, struct hm_line *line)
 {
-    struct hm_line line;
-    size_t len;
-
-    hm_line_start(&line, "blocked", b->api);
+    hm_line_start(line, "blocked", b->api);
     if (b->key != NULL) {
-        hm_line_add(&line, b->key, b->value, b->vlen);
+        hm_line_add(line, b->key, b->value, b->vlen);
     }
     if (b->extra_key != NULL) {
-        hm_line_add(&line, b->extra_key, b->extra_value,
+        hm_line_add(line, b->extra_key, b->extra_value,
                     strlen(b->extra_value));
     }
-    len = hm_line_finish(&line, b->reason);
-    /* One write(2) per line, so lines from threads never interleave. */
-    write_all(STDERR_FILENO, line.buf, len);
+    return hm_line_finish(line, b->reason);
 }
 
 /*
@@ -202,17 +198,26 @@ raise_violation(const struct hm_block *b)
     return -1;
 }
 
+/*
+ * The line is built even without trace: the record keeps it, so a
+ * violation the code under test swallowed can still be reported.
+ */
 int
 hm_block(const struct hm_block *b)
 {
+    static struct hm_line line; /* 4 KiB: off the stack; the GIL is held */
+    size_t len = trace_build(b, &line);
+
     if (hm.mask & HM_TRACE) {
-        trace_write(b);
+        /* One write(2) per line, so lines from threads never interleave. */
+        write_all(STDERR_FILENO, line.buf, len);
     }
     /* After set-up, a false Py_IsInitialized() means finalisation, where
      * raising still works (a __del__ at exit). */
     if (hm_before_init()) {
         die_before_init(b);
     }
+    hm_record_add(b, line.buf, len);
     return raise_violation(b);
 }
 

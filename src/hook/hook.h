@@ -95,6 +95,11 @@ int hm_before_init(void);
  * refuses (they would escape it). */
 const char *hm_first_reason(unsigned mask);
 
+/* record.c: the last violations of this process, for strict test runs */
+void hm_record_add(const struct hm_block *b, const char *line, size_t len);
+void hm_record_clear(void);
+PyObject *hm_record_list(void);
+
 /* module.c */
 void hm_stack_changed(void);
 const char *hm_stack_json(void);

@@ -529,6 +529,23 @@ core_active(PyObject *module, PyObject *unused)
     return PyUnicode_FromString(json);
 }
 
+static PyObject *
+core_violations(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return hm_record_list();
+}
+
+static PyObject *
+core_clear_violations(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    hm_record_clear();
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef core_methods[] = {
     {"push", core_push, METH_O,
      "push(policy) -> id: make a policy active for the whole process."},
@@ -536,6 +553,11 @@ static PyMethodDef core_methods[] = {
      "remove(id) -> bool: remove that policy unless it is permanent."},
     {"active", core_active, METH_NOARGS,
      "active() -> str | None: the active stack as HERMETIC_FLAGS_JSON."},
+    {"violations", core_violations, METH_NOARGS,
+     "violations() -> (count, [(guard, target, message, trace_line), ...]): "
+     "violations since the last clear, and the last 64 of them."},
+    {"clear_violations", core_clear_violations, METH_NOARGS,
+     "clear_violations(): forget the recorded violations."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -548,6 +570,76 @@ static struct PyModuleDef core_module = {
 };
 
 static PyObject *core_module_object;
+
+/* FIELDS: ((name, cli option, kind), ...) from hm_fields, so the Python
+ * side (configuration files, the pytest plugin) never lists them again. */
+static PyObject *
+fields_tuple(void)
+{
+    static const char *const kinds[] = {"bool", "list", "path"};
+    size_t n = 0;
+    PyObject *t;
+
+    while (hm_fields[n].name != NULL) {
+        n++;
+    }
+    t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t != NULL && i < n; i++) {
+        const struct hm_field *f = &hm_fields[i];
+        PyObject *item =
+            Py_BuildValue("(sss)", f->name, f->cli, kinds[f->kind]);
+
+        if (item == NULL) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, item);
+    }
+    return t;
+}
+
+/* PROFILES: the names of the built-in profiles. */
+static PyObject *
+profiles_tuple(void)
+{
+    size_t n = 0;
+    PyObject *t;
+
+    while (hm_profile_names[n] != NULL) {
+        n++;
+    }
+    t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t != NULL && i < n; i++) {
+        PyObject *name = PyUnicode_FromString(hm_profile_names[i]);
+
+        if (name == NULL) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, name);
+    }
+    return t;
+}
+
+static int
+add_tables(PyObject *m)
+{
+    PyObject *fields = fields_tuple();
+    PyObject *profiles = profiles_tuple();
+    int rc = -1;
+
+    if (fields != NULL && profiles != NULL &&
+        PyModule_AddObject(m, "FIELDS", fields) == 0) {
+        fields = NULL;
+        if (PyModule_AddObject(m, "PROFILES", profiles) == 0) {
+            profiles = NULL;
+            rc = 0;
+        }
+    }
+    Py_XDECREF(fields);
+    Py_XDECREF(profiles);
+    return rc;
+}
 
 /*
  * One core per process.  When the shim loaded a core from another
@@ -582,7 +674,8 @@ init_here(void)
     }
     Py_INCREF(&PolicyType);
     if (PyModule_AddObject(m, "Policy", (PyObject *)&PolicyType) < 0 ||
-        PyModule_AddStringConstant(m, "__version__", HM_VERSION) < 0) {
+        PyModule_AddStringConstant(m, "__version__", HM_VERSION) < 0 ||
+        add_tables(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

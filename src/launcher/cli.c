@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 __attribute__((format(printf, 3, 4))) static void
@@ -49,17 +50,27 @@ add_value(struct hm_cli *cli, const char *field, const char *opt,
     return rc < 0 ? -1 : 0;
 }
 
+/* A built-in profile is merged now; any other name is kept for the
+ * configuration file (config.c), which reports it if it is unknown. */
 static int
 add_profile(struct hm_cli *cli, const char *name, struct hm_cli_error *e)
 {
     if (hm_policy_apply_profile(&cli->policy, name) == 0) {
         return 0;
     }
-    fail(e,
-         "profiles: block-all, net-hermetic, exec-deny, fs-readonly, "
-         "block-native",
-         "--profile: unknown profile: %s", name);
-    return -1;
+    if (name[0] == '\0') {
+        fail(e, NULL, "--profile: needs a value");
+        return -1;
+    }
+    cli->profiles[cli->nprofiles++] = (char *)name;
+    return 0;
+}
+
+/* Options hermetic takes that are not policy fields. */
+static int
+is_option(const char *arg, size_t len, const char *name)
+{
+    return len == strlen(name) && strncmp(arg, name, len) == 0;
 }
 
 /*
@@ -90,8 +101,8 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
         return add_value(cli, "fs_root", "--fs-readonly", value, e);
     }
     f = option_field(arg, len);
-    takes_value = f == NULL ? len == strlen("--profile") &&
-                                  strncmp(arg, "--profile", len) == 0
+    takes_value = f == NULL ? is_option(arg, len, "--profile") ||
+                                  is_option(arg, len, "--config")
                             : f->kind == HM_FIELD_LIST;
     if (f == NULL && !takes_value) {
         fail(e, "run 'hermetic --help' for the options", "unknown option: %s",
@@ -112,6 +123,10 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
         }
         value = argv[++*i];
     }
+    if (f == NULL && is_option(arg, len, "--config")) {
+        cli->config = value;
+        return 0;
+    }
     if (f == NULL) {
         return add_profile(cli, value, e);
     }
@@ -126,6 +141,11 @@ hm_cli_parse(int argc, char **argv, struct hm_cli *cli, struct hm_cli_error *e)
     memset(cli, 0, sizeof(*cli));
     hm_policy_init(&cli->policy);
     e->what[0] = e->hint[0] = '\0';
+    cli->profiles = calloc((size_t)argc + 1, sizeof(*cli->profiles));
+    if (cli->profiles == NULL) {
+        fail(e, NULL, "out of memory");
+        return -1;
+    }
     if (argc <= 1) {
         cli->help = 1;
         return 0;
@@ -152,4 +172,12 @@ hm_cli_parse(int argc, char **argv, struct hm_cli *cli, struct hm_cli_error *e)
     }
     cli->target = &argv[i + 1];
     return 0;
+}
+
+void
+hm_cli_free(struct hm_cli *cli)
+{
+    hm_policy_free(&cli->policy);
+    free(cli->profiles);
+    cli->profiles = NULL;
 }

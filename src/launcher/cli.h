@@ -13,7 +13,10 @@ struct hm_cli {
     struct hm_policy policy;
     int help;
     int version;
-    char **target; /* argv after "--"; NULL-terminated */
+    char **target;      /* argv after "--"; NULL-terminated */
+    const char *config; /* --config PATH, or NULL */
+    char **profiles;    /* --profile names not built in, for config.c */
+    size_t nprofiles;
 };
 
 /* What went wrong, for "hermetic: <what>" and an optional hint. */
@@ -23,10 +26,14 @@ struct hm_cli_error {
 };
 
 /*
- * Parses argv.  Returns 0, or -1 with e filled.  cli->policy must be
- * freed by the caller in both cases.
+ * Parses argv.  Returns 0, or -1 with e filled.  The caller frees cli
+ * with hm_cli_free in both cases; its strings are borrowed from argv.
+ * A --profile that is not built in is not an error here: it is kept in
+ * cli->profiles for a configuration file to define.
  */
 int hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
                  struct hm_cli_error *e);
+
+void hm_cli_free(struct hm_cli *cli);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "envscrub.h"
 #include "policy.h"
 #include "target.h"
@@ -60,7 +61,12 @@ static const char help[] =
     "policy:\n"
     "  --profile NAME        block-all, net-hermetic, exec-deny, "
     "fs-readonly,\n"
-    "                        block-native (repeatable; merged by union)\n"
+    "                        block-native, or one of "
+    "[tool.hermetic.profiles]\n"
+    "                        in ./pyproject.toml (repeatable; merged by "
+    "union)\n"
+    "  --config FILE         add FILE's [tool.hermetic] (a pyproject.toml);\n"
+    "                        a file only adds to the command line's policy\n"
     "  --seal                the policy and every blocker the target "
     "enters stay\n"
     "  --trace               one line on stderr per blocked action\n"
@@ -262,50 +268,73 @@ refuse_unbuilt(const struct hm_policy *p, struct hm_cli_error *e)
     return -1;
 }
 
-int
-main(int argc, char **argv)
+/* The command line's policy, and a configuration file's when asked. */
+static int
+policy_ready(struct hm_cli *cli, const char *pkg, const char *python,
+             struct hm_cli_error *e)
 {
-    struct hm_cli cli;
-    struct hm_cli_error e;
+    if (hm_config_apply(cli, python, pkg, e) < 0) {
+        return -1;
+    }
+    return refuse_unbuilt(&cli->policy, e);
+}
+
+static int
+run(struct hm_cli *cli, struct hm_cli_error *e)
+{
     struct hm_target t;
     char pkg[PATH_MAX], python[PATH_MAX];
     char *json;
     int status;
 
-    if (hm_cli_parse(argc, argv, &cli, &e) < 0) {
-        return report(1, &e);
-    }
-    if (cli.help || cli.version) {
-        fputs(cli.help ? help : "hermetic " HM_VERSION "\n", stdout);
-        return 0;
-    }
-    if (refuse_unbuilt(&cli.policy, &e) < 0) {
-        return report(1, &e);
+    if (refuse_unbuilt(&cli->policy, e) < 0) {
+        return 1;
     }
     if (find_package(pkg, sizeof(pkg)) < 0) {
-        snprintf(e.what, sizeof(e.what),
+        snprintf(e->what, sizeof(e->what),
                  "cannot find the guard (_hermetic_shim.so, _core%s)",
                  HM_EXT_SUFFIX);
-        snprintf(e.hint, sizeof(e.hint), "reinstall hermetic");
-        return report(1, &e);
-    }
-    json = build_stack(&cli.policy, &e);
-    if (json == NULL) {
-        return report(1, &e);
+        snprintf(e->hint, sizeof(e->hint), "reinstall hermetic");
+        return 1;
     }
     find_python(python, sizeof(python));
-    status = hm_target_resolve(cli.target, python, &t, &e);
-    if (status != 0) {
-        return report(status, &e);
+    if (policy_ready(cli, pkg, python, e) < 0) {
+        return 1;
     }
-    if (prepare_env(pkg, json, &e) < 0 || hm_env_scrub(json, &e) < 0) {
-        return report(1, &e);
+    json = build_stack(&cli->policy, e);
+    if (json == NULL) {
+        return 1;
+    }
+    status = hm_target_resolve(cli->target, python, &t, e);
+    if (status != 0) {
+        return status;
+    }
+    if (prepare_env(pkg, json, e) < 0 || hm_env_scrub(json, e) < 0) {
+        return 1;
     }
     if (!t.is_python) {
         fprintf(stderr,
                 "hermetic: note: %s is not a Python program; the policy "
                 "applies to the Python processes it starts\n",
-                cli.target[0]);
+                cli->target[0]);
     }
-    return report(hm_target_exec(&t, &e), &e);
+    return hm_target_exec(&t, e);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct hm_cli cli;
+    struct hm_cli_error e;
+    int status = 0;
+
+    if (hm_cli_parse(argc, argv, &cli, &e) < 0) {
+        status = report(1, &e);
+    } else if (cli.help || cli.version) {
+        fputs(cli.help ? help : "hermetic " HM_VERSION "\n", stdout);
+    } else {
+        status = report(run(&cli, &e), &e);
+    }
+    hm_cli_free(&cli);
+    return status;
 }

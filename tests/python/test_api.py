@@ -451,3 +451,59 @@ with hermetic_blocker(block_network=True):
         say(repr(str(exc)))
 """
     assert run(run_py, code) == ["'network disabled: DNS(example.com)'"]
+
+
+def test_violations_are_recorded_even_when_caught(probe):
+    out = probe(
+        """
+        import socket
+        import hermetic
+        for host in ("example.com", "example.org"):
+            try:
+                socket.getaddrinfo(host, 80)
+            except hermetic.PolicyViolation:
+                pass
+        first = [tuple(v) for v in hermetic.violations()]
+        hermetic.clear_violations()
+        return first, hermetic.violations()
+        """,
+        block_network=True,
+    )
+    line = "[hermetic] blocked socket.getaddrinfo host={} reason=no-network"
+    out.assert_result(
+        (
+            [
+                (
+                    "network",
+                    "example.com",
+                    "network disabled: DNS(example.com)",
+                    line.format("example.com"),
+                ),
+                (
+                    "network",
+                    "example.org",
+                    "network disabled: DNS(example.org)",
+                    line.format("example.org"),
+                ),
+            ],
+            [],
+        )
+    )
+
+
+def test_violation_record_is_bounded(probe):
+    out = probe(
+        """
+        import os
+        from hermetic import _core
+        for _ in range(200):
+            try:
+                os.system("true")
+            except PermissionError:
+                pass
+        count, recent = _core.violations()
+        return count, len(recent)
+        """,
+        block_subprocess=True,
+    )
+    out.assert_result((200, 64))

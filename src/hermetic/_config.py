@@ -1,0 +1,184 @@
+"""``[tool.hermetic]`` in ``pyproject.toml``: default fields and named profiles.
+
+Read by the pytest plugin for the session policy, and by the launcher
+(through ``main()``, run with hermetic's own interpreter) when a command
+line asks for a file.  Policies are keyword dictionaries for
+``hermetic_blocker``; the C core validates them.
+
+    [tool.hermetic]
+    block_network = true
+    allow_domains = ["pypi.org"]
+
+    [tool.hermetic.profiles.ci]
+    block_subprocess = true
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from hermetic import _core
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9 and 3.10 only
+    import tomli as tomllib
+
+FIELDS = {name: kind for name, _cli, kind in _core.FIELDS}
+Policy = dict[str, Any]
+
+
+class ConfigError(Exception):
+    """A bad file, key or value: one line that names the file and the key."""
+
+
+class Config:
+    """The ``[tool.hermetic]`` table of one file."""
+
+    def __init__(self, path: str, defaults: Policy, profiles: dict[str, Policy]) -> None:
+        self.path = path
+        self.defaults = defaults
+        self.profiles = profiles
+
+    def policy(self, names: Iterable[str] = ()) -> Policy:
+        """The defaults merged with the named profiles (built-in or custom)."""
+        try:
+            policy = self._expand(self.defaults, [])
+            for name in names:
+                policy = merge(policy, self._profile(name, []))
+        except ConfigError as exc:
+            raise ConfigError(f"{self.path}: {exc}") from None
+        return policy
+
+    def _expand(self, fields: Policy, seen: list[str]) -> Policy:
+        """fields with the profiles it names merged in, without "profile"."""
+        fields = dict(fields)
+        policy: Policy = {}
+        for name in _as_list(fields.pop("profile", [])):
+            policy = merge(policy, self._profile(name, seen))
+        return merge(policy, fields)
+
+    def _profile(self, name: str, seen: list[str]) -> Policy:
+        if name in _core.PROFILES:
+            return {"profile": [name]}
+        if name not in self.profiles:
+            have = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(f"unknown profile '{name}' (profiles here: {have})")
+        if name in seen:
+            raise ConfigError(f"[tool.hermetic.profiles.{name}] includes itself")
+        return self._expand(self.profiles[name], [*seen, name])
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ConfigError(f"expected a string or a list of strings, not {type(value).__name__}")
+
+
+def merge(a: Policy, b: Policy) -> Policy:
+    """a | b by union (SPEC section 2): booleans OR, lists concatenate."""
+    out = dict(a)
+    for key, value in b.items():
+        if key not in out or value is None:
+            out.setdefault(key, value)
+        elif FIELDS.get(key) == "bool":
+            out[key] = out[key] or value
+        elif key == "fs_root":
+            if out[key] is not None and os.fspath(out[key]) != os.fspath(value):
+                raise ConfigError(f"fs_root: two different roots: {out[key]} and {value}")
+            out[key] = value
+        else:
+            out[key] = [*_as_list(out[key]), *_as_list(value)]
+    return out
+
+
+def check(policy: Policy, where: str) -> None:
+    """Raises ConfigError unless the C core accepts policy.
+
+    Custom profile names in "profile" are checked when they are expanded.
+    """
+    fields = dict(policy)
+    for key in fields:
+        if key not in FIELDS and key != "profile":
+            raise ConfigError(f"{where} unknown key '{key}'")
+    try:
+        names = _as_list(fields.pop("profile", []))
+        if not all(isinstance(name, str) for name in names):
+            raise ConfigError("expected a string or a list of strings")
+        _core.Policy(**fields, profile=[n for n in names if n in _core.PROFILES])
+    except ConfigError as exc:
+        raise ConfigError(f"{where} profile: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where} {exc}") from None
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table")
+    return value
+
+
+def parse(text: str, path: str) -> Config:
+    """The ``[tool.hermetic]`` table of a pyproject.toml's text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if not isinstance(data.get("tool", {}), dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    table = dict(_table(data.get("tool", {}).get("hermetic", {}), f"{path}: [tool.hermetic]"))
+    profiles = _table(table.pop("profiles", {}), f"{path}: [tool.hermetic.profiles]")
+    check(table, f"{path}: [tool.hermetic]")
+    for name, fields in profiles.items():
+        where = f"{path}: [tool.hermetic.profiles.{name}]"
+        if name in _core.PROFILES:
+            raise ConfigError(f"{where} is a built-in profile; choose another name")
+        check(_table(fields, where), where)
+    config = Config(path, table, profiles)
+    config.policy(profiles)  # unknown or circular inner profiles fail now
+    return config
+
+
+def load(path: str | os.PathLike[str], name: str | None = None) -> Config:
+    """Reads and checks a pyproject.toml; ConfigError when it cannot.
+
+    Messages call the file name, or path as given.
+    """
+    name = name or os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise ConfigError(f"{name}: cannot read: {reason}") from None
+    return parse(text, name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``PATH [PROFILE...]``: prints the policy as a one-entry stack encoding.
+
+    The launcher runs this with hermetic's interpreter and decodes the line
+    with the same C code that reads HERMETIC_FLAGS_JSON.  An error is one
+    line on stdout and status 1.
+    """
+    path, *names = sys.argv[1:] if argv is None else argv
+    try:
+        config = load(path)
+        policy = config.policy(names)
+        print(_core.Policy(**policy).to_json())
+    except ConfigError as exc:
+        print(exc)
+        return 1
+    except (TypeError, ValueError) as exc:
+        print(f"{path}: [tool.hermetic] {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
