@@ -66,6 +66,7 @@ static short table[TABLE_SIZE];
 static int table_ready;
 static int probing;
 static int probe_seen;
+static int hook_verified;
 static PyThreadState *setup_tstate;
 
 static uint32_t
@@ -451,7 +452,9 @@ hm_hook_install(void)
         }
         hm.hook_added = 1;
     }
-    if (!Py_IsInitialized()) {
+    /* Once seen firing it stays: hooks cannot be removed, and a hook
+     * before ours that raises aborts the action it raises on. */
+    if (!Py_IsInitialized() || hook_verified) {
         return 0;
     }
     probe_seen = 0;
@@ -468,6 +471,7 @@ hm_hook_install(void)
                         "(another audit hook refused it)");
         return -1;
     }
+    hook_verified = 1;
     return 0;
 }
 
