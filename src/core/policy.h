@@ -35,7 +35,8 @@ enum hm_flag {
 /* Guards that exist in this build; asking for another one is an error. */
 #define HM_BUILT_FLAGS                                                        \
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
-     HM_BLOCK_SUBPROCESS | HM_TRACE | HM_SEALED)
+     HM_BLOCK_SUBPROCESS | HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION |   \
+     HM_TRACE | HM_SEALED)
 
 struct hm_strv {
     char **v;

@@ -42,6 +42,10 @@ extern struct hm_state hm;
 /* The flags that make the network guard act. */
 #define NET_MASK (HM_BLOCK_NETWORK | HM_BLOCK_UNIX_SOCKETS)
 
+/* Events both the filesystem and the interpreter guards look at. */
+#define FS_MASK HM_FS_READONLY
+#define INTERP_MASK HM_BLOCK_INTERPRETER_MUTATION
+
 /* The events the guards act on (audit.c dispatches by name). */
 enum hm_event_kind {
     EV_GETADDRINFO,
@@ -54,6 +58,13 @@ enum hm_event_kind {
     EV_BIND,
     EV_SOCKET_NEW,
     EV_PROCESS,
+    EV_OPEN,
+    EV_LISTDIR,
+    EV_FS_MUTATION,
+    EV_SQLITE_CONNECT,
+    EV_IMPORT,
+    EV_CHDIR,
+    EV_RUN_MAIN,
 };
 
 /* audit.c */
@@ -98,6 +109,18 @@ int hm_net_setup(void);
 /* procguard.c */
 int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_proc_setup(void);
+
+/* fsguard.c */
+int hm_fs_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_fs_preinit(void);
+int hm_fs_setup(void);
+void hm_fs_latch(void);
+
+/* interpguard.c */
+int hm_interp_event(enum hm_event_kind kind, const char *event,
+                    PyObject *args);
+int hm_interp_check(void);
+int hm_interp_latch(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pathresolve.h"
 #include "policy.h"
 #include "target.h"
 
@@ -245,6 +246,28 @@ refuse_unbuilt(const struct hm_policy *p, struct hm_cli_error *e)
     return -1;
 }
 
+/* ROOT and the --allow-write directories are resolved here, once, so
+ * every process of the target judges paths against the same
+ * directories whatever its working directory. */
+static int
+resolve_paths(struct hm_policy *p, struct hm_cli_error *e)
+{
+    char bad[PATH_MAX];
+    int rc = hm_policy_resolve_paths(p, bad, sizeof(bad));
+
+    if (rc == 0) {
+        return 0;
+    }
+    snprintf(e->what, sizeof(e->what), "%s: cannot resolve %.300s: %s",
+             p->fs_root != NULL && strcmp(bad, p->fs_root) == 0
+                 ? "--fs-readonly"
+                 : "--allow-write",
+             bad, strerror(-rc));
+    snprintf(e->hint, sizeof(e->hint),
+             "the directory must exist before hermetic starts");
+    return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,7 +285,8 @@ main(int argc, char **argv)
         fputs(cli.help ? help : "hermetic " HM_VERSION "\n", stdout);
         return 0;
     }
-    if (refuse_unbuilt(&cli.policy, &e) < 0) {
+    if (refuse_unbuilt(&cli.policy, &e) < 0 ||
+        resolve_paths(&cli.policy, &e) < 0) {
         return report(1, &e);
     }
     if (find_package(pkg, sizeof(pkg)) < 0) {

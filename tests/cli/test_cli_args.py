@@ -68,18 +68,13 @@ def test_bad_command_line(run_cli, marker, flags):
 
 
 NOT_YET_BUILT = [
-    ["--fs-readonly"],
-    ["--fs-readonly=/tmp"],
-    ["--allow-write", "/tmp"],
     ["--no-environment"],
     ["--no-env"],
     ["--allow-env", "HOME"],
     ["--no-code-exec"],
     ["--deny-import", "json"],
-    ["--no-interpreter-mutation"],
     ["--block-native"],
     ["--profile", "block-all"],
-    ["--profile", "fs-readonly"],
     ["--profile", "block-native"],
     ["--no-network", "--profile", "net-hermetic", "--block-native"],
 ]

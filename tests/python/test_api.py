@@ -337,14 +337,10 @@ say(net())
 
 
 NOT_YET_BUILT = [
-    "fs_readonly=True",
-    "fs_root='/tmp'",
-    "allow_write=['/tmp']",
     "block_environment=True",
     "allow_env=['HOME']",
     "block_code_exec=True",
     "deny_imports=['json']",
-    "block_interpreter_mutation=True",
     "block_native=True",
 ]
 
@@ -367,7 +363,7 @@ say(net())
     assert last == "net ok"
 
 
-@pytest.mark.parametrize("profile", ["block-all", "fs-readonly", "block-native"])
+@pytest.mark.parametrize("profile", ["block-all", "block-native"])
 def test_profiles_not_built_yet_are_refused(run_py, profile):
     code = f"""
 try:
