@@ -138,7 +138,9 @@ allowed(const char *p, size_t n, enum access a)
             hm_path_inside(p, n, pol->fs_root, strlen(pol->fs_root))) {
             continue;
         }
-        if (a == ACC_READ || !in_readable(p, n)) {
+        /* Before the main program starts (CLI mode), reads are the
+         * interpreter's start-up: site reads pyvenv.cfg and .pth files. */
+        if (readable_latched && (a == ACC_READ || !in_readable(p, n))) {
             return 0;
         }
     }

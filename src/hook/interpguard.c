@@ -248,24 +248,31 @@ block_mutation(const char *what)
     return hm_block(&b);
 }
 
-/* Compares sys with the snapshot; undoes and blocks the first change. */
+/* Compares sys with the snapshot; undoes every change and blocks the
+ * first one. */
 int
 hm_interp_check(void)
 {
+    const char *first = NULL;
+    char what[64];
+
     if (!(hm.mask & HM_BLOCK_INTERPRETER_MUTATION) || !snapped) {
         return 0;
     }
     for (size_t i = 0; i < NSNAPS; i++) {
-        char what[64];
-
         if (snap_same(&snaps[i])) {
             continue;
         }
         snap_restore(&snaps[i]);
-        snprintf(what, sizeof(what), "sys.%s", snaps[i].name);
-        return block_mutation(what);
+        if (first == NULL) {
+            first = snaps[i].name;
+        }
     }
-    return 0;
+    if (first == NULL) {
+        return 0;
+    }
+    snprintf(what, sizeof(what), "sys.%s", first);
+    return block_mutation(what);
 }
 
 /* os.chdir (path,): os.chdir and os.fchdir. */
