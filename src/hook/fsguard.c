@@ -21,6 +21,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,18 @@ in_list(const struct hm_strv *v, const char *p, size_t n)
 {
     for (size_t i = 0; i < v->n; i++) {
         if (hm_path_inside(p, n, v->v[i], strlen(v->v[i]))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when p is under an allow_write directory of some policy. */
+static int
+in_any_write_dir(const char *p, size_t n)
+{
+    for (size_t i = 0; i < hm.n; i++) {
+        if (in_list(&hm.v[i].p->allow_write, p, n)) {
             return 1;
         }
     }
@@ -286,6 +299,119 @@ resolve_parent(const char *abs, char *out, size_t cap)
 }
 
 /*
+ * The real paths of the last directories files were opened in.  Guarded
+ * code cannot swap a directory for a link outside --allow-write
+ * directories, so those are not cached, and the cache is forgotten when
+ * the stack changes.  An open in a cached directory then costs one lstat
+ * instead of one readlink per component.
+ */
+#define DIRCACHE_SIZE 8
+
+struct dircache {
+    unsigned gen; /* hm.gen + 1 when filled */
+    char given[PATH_MAX];
+    char canon[PATH_MAX];
+};
+
+static struct dircache dircache[DIRCACHE_SIZE];
+static unsigned dircache_next;
+
+static int in_any_write_dir(const char *p, size_t n);
+
+/* The real path of directory dir (canon, PATH_MAX bytes).  Returns 1
+ * when it may be cached (no link on the way, not writable by the guarded
+ * code), 0 otherwise, -1 when it cannot be resolved. */
+static int
+dir_real(const char *dir, char *canon)
+{
+    struct dircache *c;
+
+    for (size_t i = 0; i < DIRCACHE_SIZE; i++) {
+        c = &dircache[i];
+        if (c->gen == hm.gen + 1 && strcmp(c->given, dir) == 0) {
+            strcpy(canon, c->canon);
+            return 1;
+        }
+    }
+    if (realpath(dir, canon) == NULL) {
+        return -1;
+    }
+    /* Only directories reached without a link: a link in an
+     * --allow-write directory could be pointed elsewhere later. */
+    if (strcmp(dir, canon) != 0 || in_any_write_dir(canon, strlen(canon))) {
+        return 0;
+    }
+    c = &dircache[dircache_next++ % DIRCACHE_SIZE];
+    strcpy(c->given, dir);
+    strcpy(c->canon, canon);
+    c->gen = hm.gen + 1;
+    return 1;
+}
+
+/* Files, in cached directories, known to be no link: their path is their
+ * real path.  Same reasoning as the directories; a file opened again
+ * (the common loop) then costs no system call at all. */
+#define FILECACHE_SIZE 64
+#define FILECACHE_PATH 256
+
+struct filecache {
+    unsigned gen;
+    char path[FILECACHE_PATH];
+};
+
+static struct filecache filecache[FILECACHE_SIZE];
+
+static struct filecache *
+file_slot(const char *abs, size_t len)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)abs[i]) * 16777619u;
+    }
+    return &filecache[h % FILECACHE_SIZE];
+}
+
+/* The common case: abs names a file that is not a link, in a directory
+ * resolved before.  Returns the length of out, or -1 to take the slow
+ * way. */
+static long
+resolve_fast(const char *abs, char *out, size_t cap)
+{
+    char dir[PATH_MAX], canon[PATH_MAX];
+    size_t len = strlen(abs);
+    const char *slash = strrchr(abs, '/');
+    const char *name = slash != NULL ? slash + 1 : NULL;
+    struct filecache *fc = file_slot(abs, len);
+    struct stat st;
+    int cacheable;
+    long n;
+
+    if (fc->gen == hm.gen + 1 && strcmp(fc->path, abs) == 0 && len < cap) {
+        memcpy(out, abs, len + 1);
+        return (long)len;
+    }
+    if (name == NULL || *name == '\0' || strcmp(name, ".") == 0 ||
+        strcmp(name, "..") == 0 || slash == abs) {
+        return -1;
+    }
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - abs), abs);
+    cacheable = dir_real(dir, canon);
+    if (cacheable < 0) {
+        return -1;
+    }
+    n = hm_path_join(canon, name, strlen(name), out, cap);
+    if (n < 0 || lstat(out, &st) < 0 || S_ISLNK(st.st_mode)) {
+        return -1;
+    }
+    if (cacheable && len < FILECACHE_PATH && strcmp(out, abs) == 0) {
+        memcpy(fc->path, abs, len + 1);
+        fc->gen = hm.gen + 1;
+    }
+    return n;
+}
+
+/*
  * Resolves abs following every symbolic link, the final one included,
  * even when it dangles (an O_CREAT open through a dangling link creates
  * its target).  Returns the length of out, or -1.
@@ -294,8 +420,11 @@ static long
 resolve_follow(const char *abs, char *out, size_t cap)
 {
     char cur[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
-    long n;
+    long n = resolve_fast(abs, out, cap);
 
+    if (n >= 0) {
+        return n;
+    }
     if (realpath(abs, out) != NULL) {
         return (long)strlen(out);
     }

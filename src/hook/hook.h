@@ -34,6 +34,7 @@ struct hm_state {
     int hook_added;   /* PySys_AddAuditHook succeeded */
     int python_ready; /* post-initialisation set-up done */
     char *stack_json; /* cache of hm_stack_json() */
+    unsigned gen;     /* changes whenever the stack does */
     char shim_path[PATH_MAX];
 };
 

@@ -39,6 +39,8 @@ static PyObject *finder_types[16];
 static size_t nfinder_types;
 static int snapped;
 
+static void seen_record(PyObject *cache);
+
 static void
 finder_type_add(PyObject *type)
 {
@@ -141,6 +143,7 @@ snap_take(void)
     }
     if (CACHE->obj != NULL && PyDict_Check(CACHE->obj)) {
         finder_types_init(CACHE->obj);
+        seen_record(CACHE->obj);
     }
     snapped = 1;
     return 0;
@@ -192,6 +195,53 @@ cache_same(PyObject *cache, PyObject *copy)
     return 1;
 }
 
+/*
+ * The cache's entries, in iteration order, as last seen: with no change
+ * the dict iterates over the same pointers, so the common check compares
+ * pointers and hashes nothing.  The objects are kept alive by the copy.
+ */
+static PyObject **seen_keys, **seen_values;
+static Py_ssize_t seen_n;
+
+static void
+seen_record(PyObject *cache)
+{
+    Py_ssize_t n = PyDict_GET_SIZE(cache), pos = 0, i = 0;
+    PyObject *key, *value;
+
+    PyMem_Free(seen_keys);
+    PyMem_Free(seen_values);
+    seen_keys = PyMem_New(PyObject *, n + 1);
+    seen_values = PyMem_New(PyObject *, n + 1);
+    seen_n = -1;
+    if (seen_keys == NULL || seen_values == NULL) {
+        return;
+    }
+    while (PyDict_Next(cache, &pos, &key, &value) && i < n) {
+        seen_keys[i] = key;
+        seen_values[i++] = value;
+    }
+    seen_n = i;
+}
+
+static int
+seen_same(PyObject *cache)
+{
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *value;
+
+    if (PyDict_GET_SIZE(cache) != seen_n) {
+        return 0;
+    }
+    while (PyDict_Next(cache, &pos, &key, &value)) {
+        if (i >= seen_n || key != seen_keys[i] || value != seen_values[i]) {
+            return 0;
+        }
+        i++;
+    }
+    return 1;
+}
+
 static int
 snap_same(struct snap *s)
 {
@@ -207,7 +257,13 @@ snap_same(struct snap *s)
         return list_same(cur, s->copy);
     }
     if (PyDict_Check(cur) && PyDict_Check(s->copy)) {
-        return cache_same(cur, s->copy);
+        if (seen_same(cur)) {
+            return 1;
+        }
+        if (!cache_same(cur, s->copy)) {
+            return 0;
+        }
+        seen_record(cur);
     }
     return 1;
 }
@@ -225,6 +281,7 @@ snap_restore(struct snap *s)
     } else if (PyDict_Check(s->obj)) {
         PyDict_Clear(s->obj);
         PyDict_Update(s->obj, s->copy);
+        seen_record(s->obj);
     }
     PyErr_Clear();
 }

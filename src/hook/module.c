@@ -29,6 +29,7 @@ hm_stack_changed(void)
         mask |= hm.v[i].p->flags;
     }
     hm.mask = mask;
+    hm.gen++;
     free(hm.stack_json);
     hm.stack_json = NULL;
 }
