@@ -841,7 +841,8 @@ HM_PATCH_THUNKS(mknod, node_guard, p_mknod)
  * judged as a plain file name (the stricter reading).
  */
 static struct hm_patch p_connect = {"_sqlite3", "connect"};
-static PyObject *connect_db; /* the database of the call in progress */
+static PyObject *connect_db; /* the database of the call in progress, as
+                                bytes (3.9 reports it encoded) */
 static int connect_uri;
 
 static PyObject *
@@ -853,16 +854,33 @@ connect_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *uri = nargs > 7 ? args[7] : kwarg(args, nargs, kwnames, "uri");
     PyObject *saved_db = connect_db, *result;
     int saved_uri = connect_uri;
+    struct fspath fp = {0};
 
-    connect_db = db;
+    if (db != NULL && fspath_from(db, &fp) < 0) {
+        fp.bytes = NULL;
+    }
+    connect_db = fp.bytes;
     connect_uri = uri != NULL && PyObject_IsTrue(uri) == 1;
+    PyErr_Clear();
     result = hm_patch_call(p, self, args, nargs, kwnames);
     connect_db = saved_db;
     connect_uri = saved_uri;
+    fspath_clear(&fp);
     return result;
 }
 
+/* 1 when the event's database is the one connect() was called with. */
+static int
+is_connect_db(const struct fspath *fp)
+{
+    return connect_db != NULL &&
+           (size_t)PyBytes_GET_SIZE(connect_db) == fp->len &&
+           memcmp(PyBytes_AS_STRING(connect_db), fp->s, fp->len) == 0;
+}
+
 HM_PATCH_THUNKS(connect, connect_guard, p_connect)
+
+static int sqlite_setup(void);
 
 static int
 sqlite_event(PyObject *args)
@@ -876,11 +894,14 @@ sqlite_event(PyObject *args)
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) {
         return 0;
     }
+    if (sqlite_setup() < 0) {
+        return -1;
+    }
     db = PyTuple_GET_ITEM(args, 0);
     if (fspath_from(db, &fp) < 0 || fp.bytes == NULL) {
         return 0;
     }
-    rc = hm_sqlite_classify(fp.s, fp.len, db == connect_db && connect_uri,
+    rc = hm_sqlite_classify(fp.s, fp.len, is_connect_db(&fp) && connect_uri,
                             path, sizeof(path), &kind);
     if (rc == 0 && kind == HM_SQLITE_MEMORY) {
         fspath_clear(&fp);
@@ -915,9 +936,10 @@ sqlite_setup(void)
 }
 
 /*
- * import (name, None, ...): "import sqlite3" reaches "from _sqlite3
- * import *"; load _sqlite3 a moment early to replace its connect before
- * any connection can be made.
+ * import (name, None, ...): "import sqlite3" will load _sqlite3; load it
+ * a moment early to replace its connect before any connection can be
+ * made.  Not at the import of _sqlite3 itself: importing a module from
+ * the audit event of its own import crashes CPython 3.13.
  */
 static int
 import_event(PyObject *args)
@@ -930,10 +952,11 @@ import_event(PyObject *args)
     }
     name = PyTuple_GET_ITEM(args, 0);
     if (!PyUnicode_Check(name) ||
-        PyUnicode_CompareWithASCIIString(name, "_sqlite3") != 0) {
+        (PyUnicode_CompareWithASCIIString(name, "sqlite3") != 0 &&
+         PyUnicode_CompareWithASCIIString(name, "sqlite3.dbapi2") != 0)) {
         return 0;
     }
-    mod = PyImport_Import(name);
+    mod = PyImport_ImportModule("_sqlite3");
     if (mod == NULL) {
         PyErr_Clear(); /* the import itself will report it */
         return 0;

@@ -45,17 +45,28 @@ def test_mutation_blocked_exit_2(run_cli, tree):
 
 def test_ordinary_program_runs_read_only(run_cli, tree):
     body = """
-import sys, json, logging, subprocess
+import sys, json, logging
 logging.basicConfig(); logging.warning("to stderr")
 print(helper.VALUE, json.dumps([1]))
-print(subprocess.run([sys.executable, "-c", "print('child')"], capture_output=True, text=True).stdout.strip())
 """
     main = script(tree, body)
     proc = run_cli("--fs-readonly", "--trace", "--", "python", str(main))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["7", "[1]", "child"]
+    assert proc.stdout.split() == ["7", "[1]"]
     assert "[hermetic]" not in proc.stderr
     assert not (tree["code"] / "__pycache__").exists()
+
+
+def test_child_process_output_through_pipes(run_cli):
+    code = """
+import subprocess, sys
+out = subprocess.run([sys.executable, "-c", "print('child')"], capture_output=True, text=True)
+print(out.stdout.strip())
+"""
+    proc = run_cli("--fs-readonly", "--trace", "--", "python", "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["child"]
+    assert "[hermetic]" not in proc.stderr
 
 
 def test_root_reads_and_imports(run_cli, tree):
