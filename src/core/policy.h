@@ -36,7 +36,7 @@ enum hm_flag {
 #define HM_BUILT_FLAGS                                                        \
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
      HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_NATIVE |           \
-     HM_TRACE | HM_SEALED)
+     HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION | HM_TRACE | HM_SEALED)
 
 /* deny_imports has no flag of its own: 1 when its guard is built. */
 #define HM_BUILT_DENY_IMPORTS 1

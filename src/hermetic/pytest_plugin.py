@@ -15,6 +15,7 @@ Every decision stays in the C core; this module only decides when to push.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any, Callable
@@ -154,16 +155,15 @@ class HermeticSession:
             self.blocker = None
 
     def _with_pytest_machinery(self, policy: dict[str, Any]) -> dict[str, Any]:
-        """Allowances pytest itself needs under the guards that would stop it.
-
-        XXX: only reachable once the filesystem and environment guards land.
-        """
+        """Allowances pytest itself needs under the guards that would stop it."""
         extra: dict[str, Any] = {}
         if any(policy.get(f) for f in FS_FIELDS):
             writable = [self.config._tmp_path_factory.getbasetemp()]  # type: ignore[attr-defined]
             cache = getattr(self.config, "cache", None)
             if cache is not None:
                 writable.append(cache._cachedir)
+            for path in writable:  # the guard resolves them, so they must exist
+                os.makedirs(path, exist_ok=True)
             extra["allow_write"] = [str(p) for p in writable]
             sys.dont_write_bytecode = True  # assertion rewriting's .pyc files
         if any(policy.get(f) for f in ENV_FIELDS):

@@ -31,6 +31,19 @@ static int subinterpreter_event(enum hm_event_kind kind, const char *event,
                                 PyObject *args);
 static int import_event(enum hm_event_kind kind, const char *event,
                         PyObject *args);
+static int shared_event(enum hm_event_kind kind, const char *event,
+                        PyObject *args);
+static int main_event(enum hm_event_kind kind, const char *event,
+                      PyObject *args);
+
+#define FS_MUTATION(name)                                                     \
+    {                                                                         \
+        name, EV_FS_MUTATION, FS_MASK, hm_fs_event                            \
+    }
+#define RUN_MAIN(name)                                                        \
+    {                                                                         \
+        name, EV_RUN_MAIN, FS_MASK | INTERP_MASK, main_event                  \
+    }
 
 static const struct hm_event events[] = {
     {"socket.getaddrinfo", EV_GETADDRINFO, NET_MASK, hm_net_event},
@@ -58,6 +71,28 @@ static const struct hm_event events[] = {
     {"ctypes.dlopen", EV_DLOPEN, HM_BLOCK_NATIVE, hm_native_event},
     {"ctypes.dlsym", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
     {"ctypes.dlsym/handle", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
+    {"open", EV_OPEN, FS_MASK | INTERP_MASK, shared_event},
+    {"os.listdir", EV_LISTDIR, FS_MASK | INTERP_MASK, shared_event},
+    {"os.scandir", EV_LISTDIR, FS_MASK | INTERP_MASK, shared_event},
+    {"sqlite3.connect", EV_SQLITE_CONNECT, FS_MASK, hm_fs_event},
+    FS_MUTATION("os.remove"),
+    FS_MUTATION("os.rmdir"),
+    FS_MUTATION("os.mkdir"),
+    FS_MUTATION("os.rename"),
+    FS_MUTATION("os.link"),
+    FS_MUTATION("os.symlink"),
+    FS_MUTATION("os.chmod"),
+    FS_MUTATION("os.chown"),
+    FS_MUTATION("os.utime"),
+    FS_MUTATION("os.truncate"),
+    FS_MUTATION("os.setxattr"),
+    FS_MUTATION("os.removexattr"),
+    {"os.chdir", EV_CHDIR, INTERP_MASK, hm_interp_event},
+    RUN_MAIN("cpython.run_file"),
+    RUN_MAIN("cpython.run_command"),
+    RUN_MAIN("cpython.run_module"),
+    RUN_MAIN("cpython.run_stdin"),
+    RUN_MAIN("cpython.run_interactivehook"),
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -109,6 +144,29 @@ event_find(const char *name)
         slot = (slot + 1) & (TABLE_SIZE - 1);
     }
     return NULL;
+}
+
+/* An import, an open or a listing: the interpreter guard compares sys
+ * with its snapshot first, then the filesystem guard judges the path. */
+static int
+shared_event(enum hm_event_kind kind, const char *event, PyObject *args)
+{
+    if (hm_interp_check() < 0) {
+        return -1;
+    }
+    return hm_fs_event(kind, event, args);
+}
+
+/* The main program starts (CLI mode): sys.path now holds what the
+ * program was started with; latch the readable set and the snapshot. */
+static int
+main_event(enum hm_event_kind kind, const char *event, PyObject *args)
+{
+    (void)kind;
+    (void)event;
+    (void)args;
+    hm_fs_latch();
+    return hm_interp_latch();
 }
 
 /* Writes the whole buffer, retrying on EINTR and short writes. */
@@ -361,6 +419,10 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
         hm_import_event(kind, event, args) < 0) {
         return -1;
     }
+    if ((hm.mask & (FS_MASK | INTERP_MASK)) &&
+        shared_event(kind, event, args) < 0) {
+        return -1;
+    }
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1 ||
         !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
         return 0;
@@ -490,7 +552,7 @@ hm_python_setup(void)
         return 0;
     }
     setup_tstate = PyThreadState_Get();
-    if (hm_proc_setup() < 0 || hm_net_setup() < 0 ||
+    if (hm_proc_setup() < 0 || hm_net_setup() < 0 || hm_fs_setup() < 0 ||
         subinterpreter_setup() < 0) {
         goto out;
     }

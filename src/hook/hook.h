@@ -34,6 +34,7 @@ struct hm_state {
     int hook_added;   /* PySys_AddAuditHook succeeded */
     int python_ready; /* post-initialisation set-up done */
     char *stack_json; /* cache of hm_stack_json() */
+    unsigned gen;     /* changes whenever the stack does */
     char shim_path[PATH_MAX];
 };
 
@@ -45,6 +46,10 @@ extern struct hm_state hm;
 /* Not a policy flag: set in hm.mask while some policy denies imports
  * (deny_imports has no flag of its own). */
 #define HM_DENY_IMPORTS (1u << 31)
+
+/* Events both the filesystem and the interpreter guards look at. */
+#define FS_MASK HM_FS_READONLY
+#define INTERP_MASK HM_BLOCK_INTERPRETER_MUTATION
 
 /* The events the guards act on (audit.c dispatches by name). */
 enum hm_event_kind {
@@ -63,6 +68,12 @@ enum hm_event_kind {
     EV_ENV_WRITE,
     EV_DLOPEN,
     EV_DLSYM,
+    EV_OPEN,
+    EV_LISTDIR,
+    EV_FS_MUTATION,
+    EV_SQLITE_CONNECT,
+    EV_CHDIR,
+    EV_RUN_MAIN,
 };
 
 /* audit.c */
@@ -138,6 +149,18 @@ int hm_native_event(enum hm_event_kind kind, const char *event,
                     PyObject *args);
 int hm_native_load(PyObject *name, PyObject *filename);
 int hm_native_setup(void);
+
+/* fsguard.c */
+int hm_fs_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_fs_preinit(void);
+int hm_fs_setup(void);
+void hm_fs_latch(void);
+
+/* interpguard.c */
+int hm_interp_event(enum hm_event_kind kind, const char *event,
+                    PyObject *args);
+int hm_interp_check(void);
+int hm_interp_latch(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pathresolve.h"
+
 /* --- the stack ---------------------------------------------------------- */
 
 static unsigned long long next_id = 1;
@@ -30,6 +32,7 @@ hm_stack_changed(void)
         }
     }
     hm.mask = mask;
+    hm.gen++;
     free(hm.stack_json);
     hm.stack_json = NULL;
 }
@@ -193,6 +196,26 @@ hm_finder_install(void)
 
 /* --- before the interpreter: called by the shim -------------------------- */
 
+/* Makes fs_root and allow_write canonical (SPEC: ROOT is resolved once,
+ * when the policy is installed).  Returns 0, or -1 with a reason in err:
+ * "fs_root: cannot resolve /x: No such file or directory". */
+static int
+resolve_paths(struct hm_policy *p, char *err, size_t errlen)
+{
+    char bad[PATH_MAX];
+    int rc = hm_policy_resolve_paths(p, bad, sizeof(bad));
+
+    if (rc == 0) {
+        return 0;
+    }
+    snprintf(err, errlen, "%s: cannot resolve %s: %s",
+             p->fs_root != NULL && strcmp(bad, p->fs_root) == 0
+                 ? "fs_root"
+                 : "allow_write",
+             bad, strerror(-rc));
+    return -1;
+}
+
 /*
  * Installs the policies of HERMETIC_FLAGS_JSON, permanently, and the audit
  * hook, before Py_Initialize.  Returns 0, or -1 with a reason in err.
@@ -218,6 +241,9 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
     hm.seal_all = s.seal_all;
     hm.from_env = 1;
     for (size_t i = 0; i < s.n; i++) {
+        if (resolve_paths(&keep[i], err, errlen) < 0) {
+            return -1;
+        }
         if (keep[i].flags & HM_SEALED) {
             hm.seal_all = 1;
         }
@@ -228,6 +254,10 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
     }
     if (hm_hook_install() < 0) {
         snprintf(err, errlen, "PySys_AddAuditHook failed");
+        return -1;
+    }
+    if (hm_fs_preinit() < 0) {
+        snprintf(err, errlen, "PyFile_SetOpenCodeHook failed");
         return -1;
     }
     return 0;
@@ -386,6 +416,7 @@ policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     const char *unbuilt;
+    char err[PATH_MAX + 128];
 
     if (PyTuple_GET_SIZE(args) != 0) {
         PyErr_SetString(PyExc_TypeError,
@@ -409,6 +440,11 @@ policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                      "%s: this guard is not available in this version of "
                      "hermetic",
                      unbuilt);
+        Py_DECREF(self);
+        return NULL;
+    }
+    if (resolve_paths(&self->policy, err, sizeof(err)) < 0) {
+        PyErr_SetString(PyExc_ValueError, err);
         Py_DECREF(self);
         return NULL;
     }
@@ -487,10 +523,14 @@ core_push(PyObject *module, PyObject *arg)
     if (stack_push(&((PolicyObject *)arg)->policy, arg, 0, &id) < 0) {
         return PyErr_NoMemory();
     }
-    if (hm_net_setup() < 0 || hm_env_sync() < 0 || hm_import_sync() < 0) {
+    if (hm_net_setup() < 0 || hm_fs_setup() < 0 || hm_env_sync() < 0 ||
+        hm_import_sync() < 0 || hm_interp_latch() < 0) {
         stack_remove(id);
         stack_sync_after_error();
         return NULL;
+    }
+    if (hm.mask & HM_FS_READONLY) {
+        hm_fs_latch();
     }
     return PyLong_FromUnsignedLongLong(id);
 }
@@ -507,7 +547,7 @@ core_remove(PyObject *module, PyObject *arg)
     if (!stack_remove(id)) {
         Py_RETURN_FALSE;
     }
-    if (hm_env_sync() < 0 || hm_import_sync() < 0) {
+    if (hm_env_sync() < 0 || hm_import_sync() < 0 || hm_interp_latch() < 0) {
         return NULL;
     }
     Py_RETURN_TRUE;

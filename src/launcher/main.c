@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "envscrub.h"
+#include "pathresolve.h"
 #include "policy.h"
 #include "target.h"
 
@@ -58,6 +59,21 @@ static const char help[] =
     "(repeatable)\n"
     "  --block-native        no third-party extension modules, no "
     "ctypes/cffi\n"
+    "filesystem:\n"
+    "  --fs-readonly         no write-opens, no removes, renames, chmod, "
+    "mkdir...\n"
+    "                        (stdout, stderr, pipes and /dev/null keep "
+    "working)\n"
+    "  --fs-readonly=ROOT    and reads and listings only under ROOT; "
+    "imports may\n"
+    "                        also read the directories on sys.path\n"
+    "  --allow-write DIR     writes and reads allowed under DIR "
+    "(repeatable)\n"
+    "interpreter:\n"
+    "  --no-interpreter-mutation\n"
+    "                        no os.chdir, no changes to sys.path, "
+    "sys.meta_path,\n"
+    "                        sys.path_hooks, sys.path_importer_cache\n"
     "policy:\n"
     "  --profile NAME        block-all, net-hermetic, exec-deny, "
     "fs-readonly,\n"
@@ -73,11 +89,8 @@ static const char help[] =
     "  -h, --help            this help\n"
     "  --version             the version\n"
     "\n"
-    "Not in this version yet (rejected): --fs-readonly[=ROOT], "
-    "--allow-write,\n"
-    "--no-code-exec, --no-interpreter-mutation; and the profiles "
-    "block-all\n"
-    "and fs-readonly, which need them.\n"
+    "Not in this version yet (rejected): --no-code-exec; and the profile\n"
+    "block-all, which needs it.\n"
     "\n"
     "Exit status: the target's; 2 when a violation ends it; 1 for "
     "hermetic's\n"
@@ -268,6 +281,28 @@ refuse_unbuilt(const struct hm_policy *p, struct hm_cli_error *e)
     return -1;
 }
 
+/* ROOT and the --allow-write directories are resolved here, once, so
+ * every process of the target judges paths against the same
+ * directories whatever its working directory. */
+static int
+resolve_paths(struct hm_policy *p, struct hm_cli_error *e)
+{
+    char bad[PATH_MAX];
+    int rc = hm_policy_resolve_paths(p, bad, sizeof(bad));
+
+    if (rc == 0) {
+        return 0;
+    }
+    snprintf(e->what, sizeof(e->what), "%s: cannot resolve %.300s: %s",
+             p->fs_root != NULL && strcmp(bad, p->fs_root) == 0
+                 ? "--fs-readonly"
+                 : "--allow-write",
+             bad, strerror(-rc));
+    snprintf(e->hint, sizeof(e->hint),
+             "the directory must exist before hermetic starts");
+    return -1;
+}
+
 /* The command line's policy, and a configuration file's when asked. */
 static int
 policy_ready(struct hm_cli *cli, const char *pkg, const char *python,
@@ -276,7 +311,10 @@ policy_ready(struct hm_cli *cli, const char *pkg, const char *python,
     if (hm_config_apply(cli, python, pkg, e) < 0) {
         return -1;
     }
-    return refuse_unbuilt(&cli->policy, e);
+    if (refuse_unbuilt(&cli->policy, e) < 0) {
+        return -1;
+    }
+    return resolve_paths(&cli->policy, e);
 }
 
 static int

@@ -324,17 +324,17 @@ static const struct unbuilt_row unbuilt_rows[] = {
     {NULL, NULL, NULL, NULL},
     {"net-hermetic", NULL, NULL, NULL},
     {"exec-deny", NULL, NULL, NULL},
-    {"fs-readonly", NULL, NULL, "fs_readonly"},
+    {"fs-readonly", NULL, NULL, NULL},
     {"block-native", NULL, NULL, NULL},
-    {"block-all", NULL, NULL, "fs_readonly"},
+    {"block-all", NULL, NULL, "block_code_exec"},
     {NULL, "allow_domains", "example.com", NULL},
     {NULL, "allow_ips", "10.0.0.0/8", NULL},
-    {NULL, "fs_root", "/srv", "fs_root"},
-    {NULL, "allow_write", "/tmp", "allow_write"},
+    {NULL, "fs_root", "/srv", NULL},
+    {NULL, "allow_write", "/tmp", NULL},
     {NULL, "allow_env", "X", NULL},
     {NULL, "deny_imports", "x", NULL},
     {"block-native", "allow_env", "X", NULL},
-    {"fs-readonly", "deny_imports", "x", "fs_readonly"},
+    {"fs-readonly", "deny_imports", "x", NULL},
 };
 
 static void

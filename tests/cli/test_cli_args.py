@@ -68,13 +68,8 @@ def test_bad_command_line(run_cli, marker, flags):
 
 
 NOT_YET_BUILT = [
-    ["--fs-readonly"],
-    ["--fs-readonly=/tmp"],
-    ["--allow-write", "/tmp"],
     ["--no-code-exec"],
-    ["--no-interpreter-mutation"],
     ["--profile", "block-all"],
-    ["--profile", "fs-readonly"],
     ["--no-env", "--no-code-exec"],
 ]
 

@@ -337,11 +337,7 @@ say(net())
 
 
 NOT_YET_BUILT = [
-    "fs_readonly=True",
-    "fs_root='/tmp'",
-    "allow_write=['/tmp']",
     "block_code_exec=True",
-    "block_interpreter_mutation=True",
 ]
 
 
@@ -363,7 +359,7 @@ say(net())
     assert last == "net ok"
 
 
-@pytest.mark.parametrize("profile", ["block-all", "fs-readonly"])
+@pytest.mark.parametrize("profile", ["block-all"])
 def test_profiles_not_built_yet_are_refused(run_py, profile):
     code = f"""
 try:
