@@ -12,6 +12,35 @@
 
 extern char **environ;
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * Sanitizer builds only: the runtime's options must reach the target like
+ * the runtime itself (see childenv.c), or CPython's unfreed memory at exit
+ * changes every exit status.
+ */
+static int
+sanitizer_option(const char *name, size_t len)
+{
+    static const char *const names[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                        "LSAN_OPTIONS", NULL};
+
+    for (const char *const *n = names; *n != NULL; n++) {
+        if (strlen(*n) == len && strncmp(*n, name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+#else
+static int
+sanitizer_option(const char *name, size_t len)
+{
+    (void)name;
+    (void)len;
+    return 0;
+}
+#endif
+
 /* Copies the names to remove first: unsetenv changes environ. */
 static char **
 hidden_names(const struct hm_stack *s)
@@ -27,7 +56,8 @@ hidden_names(const struct hm_stack *s)
         const char *eq = strchr(environ[i], '=');
         size_t len = eq != NULL ? (size_t)(eq - environ[i]) : 0;
 
-        if (eq == NULL || hm_env_keep(s, environ[i], len)) {
+        if (eq == NULL || hm_env_keep(s, environ[i], len) ||
+            sanitizer_option(environ[i], len)) {
             continue;
         }
         names[k] = strndup(environ[i], len);
