@@ -298,3 +298,11 @@ from hermetic import _core
 print(json.loads(_core.Policy(kernel="strict", sealed=True).to_json())["stack"][0]["kernel"])
 """
     assert run_py(code).stdout == "strict\n"
+
+
+@pytest.mark.parametrize("flags", [["--no-network"], ["--kernel", "--no-network"]])
+def test_an_ordinary_exception_is_reported_as_usual(run_cli, flags):
+    # The excepthook once compared with a class that no violation had created yet.
+    proc = run_cli(*flags, "--", sys.executable, "-c", "raise ValueError(3)")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[-1] == "ValueError: 3"
