@@ -11,7 +11,7 @@ flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -I$root/src/core"
 
 mkdir -p "$out"
-for target in json_policy netmatch pathmatch trace; do
+for target in elf json_policy netmatch pathmatch trace; do
     # shellcheck disable=SC2086 # flags is a word list on purpose
     "$cc" $flags -o "$out/fuzz_$target" "$root/fuzz/fuzz_$target.c" \
         "$root"/src/core/*.c

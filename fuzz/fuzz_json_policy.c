@@ -1,13 +1,33 @@
 /*
  * fuzz_json_policy.c: hm_stack_decode on arbitrary bytes; whatever it
- * accepts must encode and decode back to the same stack.
+ * accepts must encode and decode back to the same stack, and its kernel
+ * plan must be a program the kernel would load.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "kernelplan.h"
 #include "policy.h"
+
+/* -E2BIG is a plan too big to hold, refused; anything else must load. */
+static void
+check_plan(const struct hm_policy *const *v, size_t n)
+{
+    static const char *const readable[] = {"/usr/lib"};
+    static struct hm_kplan plan;
+    struct hm_kenv kenv = {7, 1, readable, 1};
+    int rc = hm_kplan_build(v, n, &kenv, &plan);
+
+    if (rc == -E2BIG) {
+        return;
+    }
+    if (rc != 0 || hm_kplan_check(plan.prog, plan.nprog) != 0) {
+        abort();
+    }
+}
 
 static void
 check_round_trip(const struct hm_stack *s)
@@ -38,6 +58,7 @@ check_round_trip(const struct hm_stack *s)
     }
     hm_stack_free(&back);
     free(out);
+    check_plan(v, s->n);
     free(v);
 }
 

@@ -36,6 +36,7 @@ enum field_index {
     F_BLOCK_NATIVE,
     F_TRACE,
     F_SEALED,
+    F_KERNEL,
     F_COUNT
 };
 
@@ -62,6 +63,7 @@ const struct hm_field hm_fields[] = {
     {"block_native", "--block-native", HM_FIELD_BOOL, HM_BLOCK_NATIVE},
     {"trace", "--trace", HM_FIELD_BOOL, HM_TRACE},
     {"sealed", "--seal", HM_FIELD_BOOL, HM_SEALED},
+    {"kernel", "--kernel", HM_FIELD_LEVEL, HM_KERNEL},
     {NULL, NULL, HM_FIELD_BOOL, 0},
 };
 
@@ -246,6 +248,9 @@ policy_imply(struct hm_policy *p)
     if (p->allow_env.n) {
         p->flags |= HM_BLOCK_ENVIRONMENT;
     }
+    if (p->flags & HM_KERNEL_STRICT) {
+        p->flags |= HM_KERNEL;
+    }
 }
 
 int
@@ -253,6 +258,9 @@ hm_policy_set_bool(struct hm_policy *p, const char *field, int value)
 {
     const struct hm_field *f = hm_field_find(field);
 
+    if (f != NULL && f->kind == HM_FIELD_LEVEL) {
+        return hm_policy_set_kernel(p, value ? HM_KLEVEL_ON : HM_KLEVEL_OFF);
+    }
     if (f == NULL || f->kind != HM_FIELD_BOOL) {
         return -ENOENT;
     }
@@ -262,6 +270,28 @@ hm_policy_set_bool(struct hm_policy *p, const char *field, int value)
         p->flags &= ~f->flag;
     }
     policy_imply(p);
+    return 0;
+}
+
+int
+hm_policy_kernel(const struct hm_policy *p)
+{
+    if (p->flags & HM_KERNEL_STRICT) {
+        return HM_KLEVEL_STRICT;
+    }
+    return p->flags & HM_KERNEL ? HM_KLEVEL_ON : HM_KLEVEL_OFF;
+}
+
+int
+hm_policy_set_kernel(struct hm_policy *p, int level)
+{
+    static const unsigned flags[] = {0, HM_KERNEL,
+                                     HM_KERNEL | HM_KERNEL_STRICT};
+
+    if (level < HM_KLEVEL_OFF || level > HM_KLEVEL_STRICT) {
+        return -EINVAL;
+    }
+    p->flags = (p->flags & ~(HM_KERNEL | HM_KERNEL_STRICT)) | flags[level];
     return 0;
 }
 
@@ -518,7 +548,7 @@ field_set(const struct hm_policy *p, int idx)
     const struct hm_field *f = &hm_fields[idx];
     const struct hm_strv *v = strv_get(p, idx);
 
-    if (f->kind == HM_FIELD_BOOL) {
+    if (f->kind == HM_FIELD_BOOL || f->kind == HM_FIELD_LEVEL) {
         return (p->flags & f->flag) != 0;
     }
     if (idx == F_FS_ROOT) {
@@ -534,8 +564,9 @@ first_unbuilt(const struct hm_policy *p, int booleans)
     for (int idx = 0; idx < F_COUNT; idx++) {
         const struct hm_field *f = &hm_fields[idx];
 
-        if ((f->kind == HM_FIELD_BOOL) == booleans && field_set(p, idx) &&
-            !field_built(f)) {
+        int boolean = f->kind == HM_FIELD_BOOL || f->kind == HM_FIELD_LEVEL;
+
+        if (boolean == booleans && field_set(p, idx) && !field_built(f)) {
             return f->name;
         }
     }
@@ -555,7 +586,9 @@ hm_policy_unbuilt(const struct hm_policy *p)
 int
 hm_policy_is_empty(const struct hm_policy *p)
 {
-    return (p->flags & ~(unsigned)HM_SEALED) == 0 && p->deny_imports.n == 0;
+    unsigned inert = HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT;
+
+    return (p->flags & ~inert) == 0 && p->deny_imports.n == 0;
 }
 
 static void
@@ -584,6 +617,9 @@ encode_cidrs(struct hm_buf *b, const struct hm_cidrv *v)
     hm_buf_adds(b, "]");
 }
 
+/* The kernel level as JSON, by level. */
+static const char *const level_names[] = {"false", "true", "\"strict\""};
+
 static void
 encode_policy(struct hm_buf *b, const struct hm_policy *p)
 {
@@ -596,6 +632,8 @@ encode_policy(struct hm_buf *b, const struct hm_policy *p)
         hm_buf_adds(b, ":");
         if (f->kind == HM_FIELD_BOOL) {
             hm_buf_adds(b, p->flags & f->flag ? "true" : "false");
+        } else if (f->kind == HM_FIELD_LEVEL) {
+            hm_buf_adds(b, level_names[hm_policy_kernel(p)]);
         } else if (idx == F_ALLOW_IPS) {
             encode_cidrs(b, &p->allow_ips);
         } else if (idx == F_FS_ROOT && p->fs_root == NULL) {
@@ -733,6 +771,22 @@ decode_list(struct hm_policy *p, const struct hm_field *f,
     return rc;
 }
 
+/* kernel: false, true or "strict". */
+static int
+decode_level(struct hm_policy *p, const struct hm_field *f,
+             const struct hm_json *v, struct decoder *d)
+{
+    if (v->type == HM_JSON_BOOL) {
+        return hm_policy_set_kernel(p, v->u.boolean ? HM_KLEVEL_ON
+                                                    : HM_KLEVEL_OFF);
+    }
+    if (v->type == HM_JSON_STRING && v->n == strlen("strict") &&
+        memcmp(v->u.string, "strict", v->n) == 0) {
+        return hm_policy_set_kernel(p, HM_KLEVEL_STRICT);
+    }
+    return decode_error(d, "%s: expected true, false or \"strict\"", f->name);
+}
+
 static int
 decode_field(struct hm_policy *p, const struct hm_field *f,
              const struct hm_json *v, struct decoder *d)
@@ -748,6 +802,9 @@ decode_field(struct hm_policy *p, const struct hm_field *f,
             return decode_error(d, "%s: expected a string or null", f->name);
         }
         return decode_add(p, f, v, d);
+    }
+    if (f->kind == HM_FIELD_LEVEL) {
+        return decode_level(p, f, v, d);
     }
     if (v->type != HM_JSON_BOOL) {
         return decode_error(d, "%s: expected true or false", f->name);

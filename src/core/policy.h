@@ -30,13 +30,19 @@ enum hm_flag {
     HM_BLOCK_NATIVE = 1u << 8,
     HM_TRACE = 1u << 9,
     HM_SEALED = 1u << 10,
+    HM_KERNEL = 1u << 11,        /* --kernel: the kernel holds what it can */
+    HM_KERNEL_STRICT = 1u << 12, /* --kernel=strict: or refuse; implies it */
 };
+
+/* Levels of the kernel field, as hm_policy_kernel returns them. */
+enum hm_kernel_level { HM_KLEVEL_OFF, HM_KLEVEL_ON, HM_KLEVEL_STRICT };
 
 /* Guards that exist in this build; asking for another one is an error. */
 #define HM_BUILT_FLAGS                                                        \
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
      HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_NATIVE |           \
-     HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION | HM_TRACE | HM_SEALED)
+     HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION | HM_TRACE | HM_SEALED |  \
+     HM_KERNEL | HM_KERNEL_STRICT)
 
 /* deny_imports has no flag of its own: 1 when its guard is built. */
 #define HM_BUILT_DENY_IMPORTS 1
@@ -69,8 +75,14 @@ struct hm_stack {
     int seal_all;
 };
 
-/* Field names, as in the API and the JSON encoding. */
-enum hm_field_kind { HM_FIELD_BOOL, HM_FIELD_LIST, HM_FIELD_PATH };
+/* Field names, as in the API and the JSON encoding.  HM_FIELD_LEVEL is
+ * "kernel": false, true or "strict" (a boolean with one more value). */
+enum hm_field_kind {
+    HM_FIELD_BOOL,
+    HM_FIELD_LIST,
+    HM_FIELD_PATH,
+    HM_FIELD_LEVEL
+};
 
 struct hm_field {
     const char *name; /* "block_network" */
@@ -101,6 +113,13 @@ void hm_policy_free(struct hm_policy *p);
  * boolean field.
  */
 int hm_policy_set_bool(struct hm_policy *p, const char *field, int value);
+
+/*
+ * The kernel field: HM_KLEVEL_OFF, HM_KLEVEL_ON or HM_KLEVEL_STRICT.
+ * Setting a level replaces the one p had.  -EINVAL: no such level.
+ */
+int hm_policy_kernel(const struct hm_policy *p);
+int hm_policy_set_kernel(struct hm_policy *p, int level);
 
 /*
  * Adds one item to a list field (or sets fs_root) by name, after

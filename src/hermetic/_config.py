@@ -88,6 +88,8 @@ def merge(a: Policy, b: Policy) -> Policy:
             out.setdefault(key, value)
         elif FIELDS.get(key) == "bool":
             out[key] = out[key] or value
+        elif FIELDS.get(key) == "level":
+            out[key] = "strict" if "strict" in (out[key], value) else out[key] or value
         elif key == "fs_root":
             if out[key] is not None and os.fspath(out[key]) != os.fspath(value):
                 raise ConfigError(f"fs_root: two different roots: {out[key]} and {value}")

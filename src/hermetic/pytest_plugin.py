@@ -41,6 +41,12 @@ def _option(name: str, cli: str) -> str:
     return "--hermetic-fs-root" if name == "fs_root" else "--hermetic-" + cli[2:]
 
 
+def _session_fields() -> list[tuple[str, str, str]]:
+    """The fields a session can set: not kernel, which needs a sealed, single-threaded
+    process (use `hermetic --kernel -- pytest` instead)."""
+    return [field for field in _core.FIELDS if field[2] != "level"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("hermetic", "hermetic: capabilities switched off")
     group.addoption(
@@ -51,7 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="profile for the whole session: built in or [tool.hermetic.profiles] (repeatable)",
     )
     parser.addini("hermetic_profile", "session profiles (built in or custom)", type="args")
-    for name, cli, kind in _core.FIELDS:
+    for name, cli, kind in _session_fields():
         dest, what = "hermetic_" + name, f"session policy: {name} (hermetic {cli})"
         if kind == "bool":
             group.addoption(_option(name, cli), action="store_true", dest=dest, help=what)
@@ -111,7 +117,7 @@ def session_policy(config: pytest.Config) -> dict[str, Any]:
     try:
         profiles = [*config.getini("hermetic_profile"), *config.getoption("hermetic_profile")]
         policy = _pyproject(config).policy(profiles)
-        for name, _cli, _kind in _core.FIELDS:
+        for name, _cli, _kind in _session_fields():
             for value in (config.getini("hermetic_" + name), config.getoption("hermetic_" + name)):
                 if value:
                     policy = _config.merge(policy, {name: value})

@@ -197,7 +197,8 @@ excepthook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "excepthook takes 3 arguments");
         return NULL;
     }
-    if (PyThread_get_thread_ident() != main_thread ||
+    /* No class yet: no violation was ever raised in this process. */
+    if (PyThread_get_thread_ident() != main_thread || classes[0].cls == NULL ||
         !PyObject_IsInstance(args[1], classes[0].cls)) {
         return PyObject_CallFunctionObjArgs(saved_excepthook, args[0], args[1],
                                             args[2], NULL);

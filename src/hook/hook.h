@@ -33,6 +33,7 @@ struct hm_state {
     int from_env;     /* policies came from HERMETIC_FLAGS_JSON */
     int hook_added;   /* PySys_AddAuditHook succeeded */
     int python_ready; /* post-initialisation set-up done */
+    int kernel_net;   /* the kernel denies IP sockets (kernelplan.h) */
     char *stack_json; /* cache of hm_stack_json() */
     unsigned gen;     /* changes whenever the stack does */
     char shim_path[PATH_MAX];

@@ -4,6 +4,8 @@
  */
 #include "hook.h"
 
+#include "kernel.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
@@ -24,8 +26,14 @@ void
 hm_stack_changed(void)
 {
     unsigned mask = 0;
+    int kernel_net = 0;
 
     for (size_t i = 0; i < hm.n; i++) {
+        const struct hm_policy *p = hm.v[i].p;
+
+        kernel_net |= hm.v[i].permanent && (p->flags & HM_BLOCK_NETWORK) &&
+                      !(p->flags & HM_ALLOW_LOCALHOST) &&
+                      p->allow_domains.n == 0 && p->allow_ips.n == 0;
         mask |= hm.v[i].p->flags;
         if (hm.v[i].p->deny_imports.n > 0) {
             mask |= HM_DENY_IMPORTS;
@@ -33,6 +41,7 @@ hm_stack_changed(void)
     }
     hm.mask = mask;
     hm.gen++;
+    hm.kernel_net = kernel_net && (mask & HM_KERNEL);
     free(hm.stack_json);
     hm.stack_json = NULL;
 }
@@ -383,6 +392,24 @@ add_profiles(struct hm_policy *p, PyObject *value)
     return 0;
 }
 
+/* kernel=True, False or "strict". */
+static int
+set_level(struct hm_policy *p, const char *name, PyObject *value)
+{
+    if (PyUnicode_Check(value) &&
+        PyUnicode_CompareWithASCIIString(value, "strict") == 0) {
+        return hm_policy_set_kernel(p, HM_KLEVEL_STRICT);
+    }
+    if (!PyBool_Check(value)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be True, False or \"strict\", not %R", name,
+                     value);
+        return -1;
+    }
+    return hm_policy_set_kernel(p, value == Py_True ? HM_KLEVEL_ON
+                                                    : HM_KLEVEL_OFF);
+}
+
 static int
 set_field(struct hm_policy *p, PyObject *key, PyObject *value)
 {
@@ -402,6 +429,8 @@ set_field(struct hm_policy *p, PyObject *key, PyObject *value)
     switch (f->kind) {
     case HM_FIELD_BOOL:
         return set_bool(p, name, value);
+    case HM_FIELD_LEVEL:
+        return set_level(p, name, value);
     case HM_FIELD_PATH:
         return value == Py_None ? 0 : add_item(p, name, value);
     default:
@@ -433,6 +462,14 @@ policy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
             Py_DECREF(self);
             return NULL;
         }
+    }
+    if ((self->policy.flags & HM_KERNEL) &&
+        !(self->policy.flags & HM_SEALED)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "kernel: needs sealed=True: the kernel's rules "
+                        "cannot be removed when the blocker is left");
+        Py_DECREF(self);
+        return NULL;
     }
     unbuilt = hm_policy_unbuilt(&self->policy);
     if (unbuilt != NULL) {
@@ -501,6 +538,43 @@ stack_sync_after_error(void)
     PyErr_Restore(type, value, tb);
 }
 
+/*
+ * kernel=True: the kernel tier for the permanent entries and p, applied
+ * before p is pushed, so a refusal leaves the stack as it was.
+ * Non-permanent entries are left out: the kernel's rules outlive them.
+ */
+static int
+kernel_apply(const struct hm_policy *p)
+{
+    const struct hm_policy **v;
+    char dir[PATH_MAX], err[700];
+    size_t n = 0;
+    int rc;
+
+    if (!(p->flags & HM_KERNEL)) {
+        return 0;
+    }
+    v = calloc(hm.n + 1, sizeof(*v));
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < hm.n; i++) {
+        if (hm.v[i].permanent) {
+            v[n++] = hm.v[i].p;
+        }
+    }
+    v[n++] = p;
+    snprintf(dir, sizeof(dir), "%s", hm.shim_path);
+    rc = hm_kernel_apply(v, n, dirname(dir), err, sizeof(err));
+    free(v);
+    if (rc < 0) {
+        /* err names the flag, "--kernel...": here it is the argument */
+        PyErr_Format(PyExc_ValueError, "%s", err + 2);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
 static PyObject *
 core_push(PyObject *module, PyObject *arg)
 {
@@ -517,7 +591,8 @@ core_push(PyObject *module, PyObject *arg)
                         "hermetic._core; reinstall hermetic");
         return NULL;
     }
-    if (hm_hook_install() < 0 || hm_python_setup() < 0) {
+    if (hm_hook_install() < 0 || hm_python_setup() < 0 ||
+        kernel_apply(&((PolicyObject *)arg)->policy) < 0) {
         return NULL;
     }
     if (stack_push(&((PolicyObject *)arg)->policy, arg, 0, &id) < 0) {
@@ -616,7 +691,7 @@ static PyObject *core_module_object;
 static PyObject *
 fields_tuple(void)
 {
-    static const char *const kinds[] = {"bool", "list", "path"};
+    static const char *const kinds[] = {"bool", "list", "path", "level"};
     size_t n = 0;
     PyObject *t;
 

@@ -520,6 +520,10 @@ static const char *
 family_name(long family)
 {
     switch (family) {
+    case AF_INET:
+        return "AF_INET";
+    case AF_INET6:
+        return "AF_INET6";
     case AF_PACKET:
         return "AF_PACKET";
     case AF_NETLINK:
@@ -560,8 +564,13 @@ socket_event(PyObject *args)
     if (family == -1 && PyErr_Occurred()) {
         return -1;
     }
-    if (!(hm.mask & HM_BLOCK_NETWORK) || family == -1 || family == AF_INET ||
-        family == AF_INET6 || family == AF_UNIX || family == AF_UNSPEC) {
+    if (!(hm.mask & HM_BLOCK_NETWORK) || family == -1 || family == AF_UNIX ||
+        family == AF_UNSPEC) {
+        return 0;
+    }
+    /* Under --kernel the kernel refuses IP sockets too: say so first, as
+     * a violation, rather than let the kernel's EPERM come out. */
+    if ((family == AF_INET || family == AF_INET6) && !hm.kernel_net) {
         return 0;
     }
     name = family_name(family);

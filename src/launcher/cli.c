@@ -66,6 +66,22 @@ add_profile(struct hm_cli *cli, const char *name, struct hm_cli_error *e)
     return 0;
 }
 
+/* --kernel or --kernel=strict. */
+static int
+set_kernel(struct hm_cli *cli, const char *value, struct hm_cli_error *e)
+{
+    int level = HM_KLEVEL_ON;
+
+    if (value != NULL && strcmp(value, "strict") == 0) {
+        level = HM_KLEVEL_STRICT;
+    } else if (value != NULL) {
+        fail(e, "use --kernel or --kernel=strict",
+             "--kernel: invalid value: %s", value);
+        return -1;
+    }
+    return hm_policy_set_kernel(&cli->policy, level) < 0 ? -1 : 0;
+}
+
 /* Options hermetic takes that are not policy fields. */
 static int
 is_option(const char *arg, size_t len, const char *name)
@@ -99,6 +115,9 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
     if (len == strlen("--fs-readonly") &&
         strncmp(arg, "--fs-readonly", len) == 0 && value != NULL) {
         return add_value(cli, "fs_root", "--fs-readonly", value, e);
+    }
+    if (is_option(arg, len, "--kernel")) {
+        return set_kernel(cli, value, e);
     }
     f = option_field(arg, len);
     takes_value = f == NULL ? is_option(arg, len, "--profile") ||

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "envscrub.h"
+#include "kcheck.h"
 #include "pathresolve.h"
 #include "policy.h"
 #include "target.h"
@@ -85,6 +86,12 @@ static const char help[] =
     "                        a file only adds to the command line's policy\n"
     "  --seal                the policy and every blocker the target "
     "enters stay\n"
+    "  --kernel[=strict]     the kernel holds what it can too (Landlock, "
+    "seccomp),\n"
+    "                        for native code and every program started; "
+    "says once\n"
+    "                        what it does not hold (strict: refuse "
+    "instead)\n"
     "  --trace               one line on stderr per blocked action\n"
     "  -h, --help            this help\n"
     "  --version             the version\n"
@@ -100,7 +107,9 @@ static const char help[] =
     "hooks).\n"
     "They stop accidents and semi-trusted code, not a determined attacker "
     "with\n"
-    "native code.  See the README's Security model and Limitations.\n";
+    "native code; --kernel is what holds native code too.  See the "
+    "README's\n"
+    "Security model and Limitations.\n";
 
 static int
 report(int status, const struct hm_cli_error *e)
@@ -347,10 +356,11 @@ run(struct hm_cli *cli, struct hm_cli_error *e)
     if (status != 0) {
         return status;
     }
-    if (prepare_env(pkg, json, e) < 0 || hm_env_scrub(json, e) < 0) {
+    if (hm_kcheck(json, &t, e) < 0 || prepare_env(pkg, json, e) < 0 ||
+        hm_env_scrub(json, e) < 0) {
         return 1;
     }
-    if (!t.is_python) {
+    if (!t.is_python && !hm_kcheck_asked(json)) {
         fprintf(stderr,
                 "hermetic: note: %s is not a Python program; the policy "
                 "applies to the Python processes it starts\n",

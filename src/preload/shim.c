@@ -4,17 +4,26 @@
  * Python load it harmlessly; in a Python process it loads the core built
  * for that X.Y and installs the policy before the interpreter starts.
  *
- * Whatever it cannot do for a Python process ends that process with one
- * line: a target never runs with a weaker policy than asked.
+ * Under --kernel it first applies the kernel tier (Landlock, seccomp) to
+ * the process, Python or not, before any of the program's code runs; the
+ * process tree inherits it, and a process whose ancestor applied the same
+ * plan does not apply it again (kernel.h).
+ *
+ * Whatever it cannot do ends that process with one line: a target never
+ * runs with a weaker policy than asked.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "kernel.h"
+#include "policy.h"
 
 #ifndef HM_PY_MAJOR
 #error "HM_PY_MAJOR, HM_PY_MINOR and HM_EXT_SUFFIX come from the build"
@@ -75,6 +84,40 @@ core_path(char *dst, size_t cap)
     snprintf(dst, cap, "%s/_core%s", dirname(self), HM_EXT_SUFFIX);
 }
 
+/*
+ * The kernel tier of the stack in json, when an entry asks for it.  A
+ * stack that does not decode is left to the Python core to report (a
+ * program that is not Python has no other use for it).
+ */
+static void
+apply_kernel(const char *json)
+{
+    struct hm_stack s = {0};
+    const struct hm_policy **v;
+    char pkg[PATH_MAX], err[700];
+    int rc = 0;
+
+    if (hm_stack_decode(json, strlen(json), &s, err, sizeof(err)) < 0) {
+        return;
+    }
+    v = calloc(s.n + 1, sizeof(*v));
+    if (v == NULL) {
+        die("--kernel: out of memory", NULL);
+    }
+    for (size_t i = 0; i < s.n; i++) {
+        v[i] = &s.v[i];
+    }
+    core_path(pkg, sizeof(pkg));
+    rc = hm_kernel_apply(v, s.n, dirname(pkg), err, sizeof(err));
+    free(v);
+    hm_stack_free(&s);
+    if (rc < 0) {
+        die(err, rc == -EBUSY ? NULL
+                              : "run without --kernel, or on a kernel with "
+                                "Landlock and seccomp");
+    }
+}
+
 __attribute__((constructor)) static void
 hermetic_shim_init(void)
 {
@@ -88,6 +131,7 @@ hermetic_shim_init(void)
     if (json == NULL) {
         return;
     }
+    apply_kernel(json);
     version = (version_fn)dlsym(RTLD_DEFAULT, "Py_GetVersion");
     if (version == NULL) {
         return; /* not Python: its Python children are guarded */

@@ -3,6 +3,7 @@
  * encoding of policies (policy.h, SPEC sections 2 and 7).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,13 +31,14 @@ test_field_table(void)
         "block_native",
         "trace",
         "sealed",
+        "kernel",
     };
     size_t n = 0;
 
     while (hm_fields[n].name != NULL) {
         n++;
     }
-    TAP_OK(n == sizeof(names) / sizeof(names[0]), "17 fields");
+    TAP_OK(n == sizeof(names) / sizeof(names[0]), "18 fields");
     for (size_t i = 0; i < n && i < sizeof(names) / sizeof(names[0]); i++) {
         TAP_STREQ(hm_fields[i].name, names[i], "field %zu", i);
         TAP_OK(hm_field_find(names[i]) == &hm_fields[i], "find %s", names[i]);
@@ -274,6 +276,68 @@ full_policy(struct hm_policy *p)
     hm_policy_add(p, "allow_write", "/tmp/a\nb\t\x01\x7f");
     hm_policy_add(p, "allow_env", "HOME_X");
     hm_policy_add(p, "deny_imports", "requests.adapters");
+    hm_policy_set_kernel(p, HM_KLEVEL_STRICT);
+}
+
+struct level_row {
+    const char *json; /* the value of "kernel" */
+    int rc;
+    int level;
+};
+
+static const struct level_row level_rows[] = {
+    {"false", 0, HM_KLEVEL_OFF},
+    {"true", 0, HM_KLEVEL_ON},
+    {"\"strict\"", 0, HM_KLEVEL_STRICT},
+    {"\"on\"", -EINVAL, 0},
+    {"1", -EINVAL, 0},
+    {"null", -EINVAL, 0},
+    {"\"Strict\"", -EINVAL, 0},
+};
+
+/* kernel: three levels; strict implies on; merging keeps the highest. */
+static void
+test_kernel_level(void)
+{
+    struct hm_policy a, b;
+    char json[256], err[256];
+
+    hm_policy_init(&a);
+    hm_policy_init(&b);
+    TAP_OK(hm_policy_set_kernel(&a, 3) == -EINVAL, "level 3 refused");
+    TAP_OK(hm_policy_set_kernel(&a, HM_KLEVEL_STRICT) == 0 &&
+               (a.flags & HM_KERNEL),
+           "strict implies on");
+    TAP_OK(hm_policy_set_bool(&a, "kernel", 0) == 0 &&
+               hm_policy_kernel(&a) == HM_KLEVEL_OFF,
+           "kernel=false clears strict");
+    hm_policy_set_kernel(&a, HM_KLEVEL_ON);
+    hm_policy_set_kernel(&b, HM_KLEVEL_STRICT);
+    hm_policy_merge(&a, &b);
+    TAP_OK(hm_policy_kernel(&a) == HM_KLEVEL_STRICT, "merge keeps strict");
+    TAP_OK(hm_policy_is_empty(&a), "kernel alone blocks nothing");
+    for (size_t i = 0; i < sizeof(level_rows) / sizeof(level_rows[0]); i++) {
+        const struct level_row *r = &level_rows[i];
+        struct hm_stack s;
+        int rc;
+
+        snprintf(json, sizeof(json),
+                 "{\"version\":1,\"stack\":[{\"kernel\":%s}]}", r->json);
+        rc = hm_stack_decode(json, strlen(json), &s, err, sizeof(err));
+        TAP_OK(rc == r->rc, "decode kernel=%s: %d", r->json, rc);
+        if (rc == 0) {
+            TAP_OK(hm_policy_kernel(&s.v[0]) == r->level, "level of %s",
+                   r->json);
+            hm_stack_free(&s);
+        } else {
+            TAP_STREQ(err,
+                      "stack[0]: kernel: expected true, false or "
+                      "\"strict\"",
+                      "reason for %s", r->json);
+        }
+    }
+    hm_policy_free(&a);
+    hm_policy_free(&b);
 }
 
 static void
@@ -400,7 +464,8 @@ test_encode_exact(void)
               "\"block_environment\":false,\"allow_env\":[],"
               "\"block_code_exec\":false,\"deny_imports\":[],"
               "\"block_interpreter_mutation\":false,"
-              "\"block_native\":false,\"trace\":true,\"sealed\":false}]}",
+              "\"block_native\":false,\"trace\":true,\"sealed\":false,"
+              "\"kernel\":false}]}",
               "encoding of one policy");
     free(out);
     out = hm_stack_encode(NULL, 0, 0);
@@ -423,6 +488,7 @@ test_round_trip(void)
     full_policy(&a);
     hm_policy_init(&b);
     hm_policy_set_bool(&b, "block_subprocess", 1);
+    hm_policy_set_kernel(&b, HM_KLEVEL_ON);
     out = hm_stack_encode(v, 3, 1);
     rc = hm_stack_decode(out, strlen(out), &s, err, sizeof(err));
     TAP_OK(rc == 0, "round trip decodes: %s", err);
@@ -595,6 +661,7 @@ main(void)
     test_is_empty();
     test_encode_exact();
     test_round_trip();
+    test_kernel_level();
     test_decode_good();
     test_decode_bad();
     test_decode_small_err();
