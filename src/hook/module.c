@@ -21,15 +21,21 @@ static unsigned long long next_id = 1;
 void
 hm_stack_changed(void)
 {
-    unsigned mask = 0;
+    unsigned mask = 0, enforce = 0;
 
     for (size_t i = 0; i < hm.n; i++) {
-        mask |= hm.v[i].p->flags;
+        unsigned flags = hm.v[i].p->flags;
+
         if (hm.v[i].p->deny_imports.n > 0) {
-            mask |= HM_DENY_IMPORTS;
+            flags |= HM_DENY_IMPORTS;
+        }
+        mask |= flags;
+        if (!hm_observing(hm.v[i].p)) {
+            enforce |= flags;
         }
     }
     hm.mask = mask;
+    hm.enforce_mask = enforce;
     free(hm.stack_json);
     hm.stack_json = NULL;
 }
@@ -49,7 +55,7 @@ hm_stack_json(void)
         for (size_t i = 0; i < hm.n; i++) {
             ps[i] = hm.v[i].p;
         }
-        hm.stack_json = hm_stack_encode(ps, hm.n, hm.seal_all);
+        hm.stack_json = hm_stack_encode_out(ps, hm.n, hm.seal_all, &hm.out);
         free(ps);
     }
     if (hm.stack_json == NULL && Py_IsInitialized()) {
@@ -213,6 +219,7 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
         hm_stack_free(&s);
         return -1;
     }
+    hm_output_adopt(&s.out);
     /* The entries keep pointing into s.v for the life of the process. */
     keep = s.v;
     hm.seal_all = s.seal_all;
@@ -664,6 +671,7 @@ init_here(void)
         Py_INCREF(core_module_object);
         return core_module_object;
     }
+    hm_output_default();
     if (PyType_Ready(&PolicyType) < 0) {
         return NULL;
     }
