@@ -570,7 +570,8 @@ check_address(int family, PyObject *addr, const char *what, const char *api,
 static int
 peer_event(PyObject *args, const char *what, const char *api, int bind)
 {
-    if (consume_observed() || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+    if (consume_observed() || !PyTuple_Check(args) ||
+        PyTuple_GET_SIZE(args) < 2) {
         return 0;
     }
     return check_address(sock_family(PyTuple_GET_ITEM(args, 0)),
