@@ -74,7 +74,9 @@ hm_env_keep(const struct hm_stack *s, const char *name, size_t len)
         return 1;
     }
     for (size_t i = 0; i < s->n; i++) {
-        if (!hm_env_allowed(&s->v[i], name, len)) {
+        /* An observing policy reports reads; it hides nothing. */
+        if (!(s->v[i].flags & HM_OBSERVE) &&
+            !hm_env_allowed(&s->v[i], name, len)) {
             return 0;
         }
     }

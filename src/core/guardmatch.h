@@ -19,7 +19,8 @@ int hm_env_default(const char *name, size_t len);
 int hm_env_allowed(const struct hm_policy *p, const char *name, size_t len);
 
 /* 1 when the launcher keeps the variable in the target's environment:
- * every policy of the stack allows it, or it is what loads the guard
+ * every enforcing policy of the stack allows it (an observing one only
+ * reports), or it is what loads the guard
  * (HERMETIC_FLAGS_JSON, LD_PRELOAD). */
 int hm_env_keep(const struct hm_stack *s, const char *name, size_t len);
 

@@ -37,6 +37,7 @@ enum field_index {
     F_TRACE,
     F_SEALED,
     F_KERNEL,
+    F_OBSERVE,
     F_COUNT
 };
 
@@ -64,6 +65,7 @@ const struct hm_field hm_fields[] = {
     {"trace", "--trace", HM_FIELD_BOOL, HM_TRACE},
     {"sealed", "--seal", HM_FIELD_BOOL, HM_SEALED},
     {"kernel", "--kernel", HM_FIELD_LEVEL, HM_KERNEL},
+    {"observe", "--observe", HM_FIELD_BOOL, HM_OBSERVE},
     {NULL, NULL, HM_FIELD_BOOL, 0},
 };
 
@@ -586,7 +588,7 @@ hm_policy_unbuilt(const struct hm_policy *p)
 int
 hm_policy_is_empty(const struct hm_policy *p)
 {
-    unsigned inert = HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT;
+    unsigned inert = HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE;
 
     return (p->flags & ~inert) == 0 && p->deny_imports.n == 0;
 }
@@ -647,8 +649,46 @@ encode_policy(struct hm_buf *b, const struct hm_policy *p)
     hm_buf_adds(b, "}");
 }
 
+void
+hm_output_init(struct hm_output *o)
+{
+    o->trace_fd = -1;
+    o->trace_json = 0;
+    o->log_fd = -1;
+    o->top_pid = 0;
+}
+
+static int
+output_is_set(const struct hm_output *o)
+{
+    return o != NULL && (o->trace_fd >= 0 || o->trace_json || o->log_fd >= 0);
+}
+
+/* ,"output":{...} with only the settings that are set. */
+static void
+encode_output(struct hm_buf *b, const struct hm_output *o)
+{
+    char item[64];
+
+    hm_buf_adds(b, ",\"output\":{");
+    snprintf(item, sizeof(item), "\"trace_json\":%s",
+             o->trace_json ? "true" : "false");
+    hm_buf_adds(b, item);
+    if (o->trace_fd >= 0) {
+        snprintf(item, sizeof(item), ",\"trace_fd\":%d", o->trace_fd);
+        hm_buf_adds(b, item);
+    }
+    if (o->log_fd >= 0) {
+        snprintf(item, sizeof(item), ",\"log_fd\":%d,\"top_pid\":%ld",
+                 o->log_fd, o->top_pid);
+        hm_buf_adds(b, item);
+    }
+    hm_buf_adds(b, "}");
+}
+
 char *
-hm_stack_encode(const struct hm_policy *const *v, size_t n, int seal_all)
+hm_stack_encode_out(const struct hm_policy *const *v, size_t n, int seal_all,
+                    const struct hm_output *o)
 {
     struct hm_buf b;
     char head[64];
@@ -662,8 +702,18 @@ hm_stack_encode(const struct hm_policy *const *v, size_t n, int seal_all)
         hm_buf_adds(&b, i ? "," : "");
         encode_policy(&b, v[i]);
     }
-    hm_buf_adds(&b, "]}");
+    hm_buf_adds(&b, "]");
+    if (output_is_set(o)) {
+        encode_output(&b, o);
+    }
+    hm_buf_adds(&b, "}");
     return hm_buf_take(&b);
+}
+
+char *
+hm_stack_encode(const struct hm_policy *const *v, size_t n, int seal_all)
+{
+    return hm_stack_encode_out(v, n, seal_all, NULL);
 }
 
 /* Where a decoding error goes, and the "stack[N]: " it is prefixed with. */
@@ -907,12 +957,73 @@ check_version(const struct hm_json *root, struct decoder *d)
     return 0;
 }
 
-static const char *const root_keys[] = {"version", "seal_all", "stack"};
+/* A descriptor number or a pid: a JSON integer that fits an int. */
+static int
+decode_number(const struct hm_json_member *m, long *dst, struct decoder *d)
+{
+    if (m->value.type != HM_JSON_NUMBER || m->value.u.number > 0x7fffffffu) {
+        return decode_error(d, "output: %s: expected a small integer", m->key);
+    }
+    *dst = (long)m->value.u.number;
+    return 0;
+}
+
+static int
+decode_output_member(const struct hm_json_member *m, struct hm_output *o,
+                     struct decoder *d)
+{
+    long n = 0;
+    int rc = 0;
+
+    if (!strcmp(m->key, "trace_json")) {
+        if (m->value.type != HM_JSON_BOOL) {
+            return decode_error(d, "output: trace_json: expected true or "
+                                   "false");
+        }
+        o->trace_json = m->value.u.boolean;
+    } else if (!strcmp(m->key, "top_pid")) {
+        rc = decode_number(m, &o->top_pid, d);
+    } else if (!strcmp(m->key, "trace_fd") || !strcmp(m->key, "log_fd")) {
+        rc = decode_number(m, &n, d);
+        *(m->key[0] == 't' ? &o->trace_fd : &o->log_fd) = (int)n;
+    } else {
+        char q[QUOTED_CAP];
+
+        rc = decode_error(d, "output: unknown key: %s",
+                          quote_value(q, sizeof(q), m->key, m->klen));
+    }
+    return rc;
+}
+
+/* "output": the run's reports (struct hm_output); each key at most once. */
+static int
+decode_output(const struct hm_json *v, struct hm_output *o, struct decoder *d)
+{
+    int rc = 0;
+
+    if (v->type != HM_JSON_OBJECT) {
+        return decode_error(d, "output: expected an object");
+    }
+    for (size_t i = 0; rc == 0 && i < v->n; i++) {
+        const struct hm_json_member *m = &v->u.members[i];
+
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(v->u.members[j].key, m->key)) {
+                return decode_error(d, "output: duplicate key: %s", m->key);
+            }
+        }
+        rc = decode_output_member(m, o, d);
+    }
+    return rc;
+}
+
+static const char *const root_keys[] = {"version", "seal_all", "stack",
+                                        "output"};
 
 static int
 root_index(const struct hm_json_member *m)
 {
-    for (int idx = 0; idx < 3; idx++) {
+    for (int idx = 0; idx < 4; idx++) {
         if (m->klen == strlen(root_keys[idx]) &&
             !memcmp(m->key, root_keys[idx], m->klen)) {
             return idx;
@@ -942,6 +1053,8 @@ decode_root(const struct hm_json *root, struct hm_stack *out,
         }
         if (idx == 2) {
             rc = decode_stack(&m->value, out, d);
+        } else if (idx == 3) {
+            rc = decode_output(&m->value, &out->out, d);
         } else if (m->value.type != HM_JSON_BOOL) {
             rc = decode_error(d, "seal_all: expected true or false");
         } else {
@@ -962,6 +1075,7 @@ hm_stack_decode(const char *json, size_t len, struct hm_stack *out, char *err,
     out->v = NULL;
     out->n = 0;
     out->seal_all = 0;
+    hm_output_init(&out->out);
     rc = hm_json_parse(json, len, &root, err, errlen);
     if (rc < 0) {
         return rc;
@@ -984,4 +1098,5 @@ hm_stack_free(struct hm_stack *s)
     s->v = NULL;
     s->n = 0;
     s->seal_all = 0;
+    hm_output_init(&s->out);
 }

@@ -32,6 +32,7 @@ enum hm_flag {
     HM_SEALED = 1u << 10,
     HM_KERNEL = 1u << 11,        /* --kernel: the kernel holds what it can */
     HM_KERNEL_STRICT = 1u << 12, /* --kernel=strict: or refuse; implies it */
+    HM_OBSERVE = 1u << 13,       /* this policy reports, it does not block */
 };
 
 /* Levels of the kernel field, as hm_policy_kernel returns them. */
@@ -42,7 +43,7 @@ enum hm_kernel_level { HM_KLEVEL_OFF, HM_KLEVEL_ON, HM_KLEVEL_STRICT };
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
      HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_NATIVE |           \
      HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION | HM_TRACE | HM_SEALED |  \
-     HM_KERNEL | HM_KERNEL_STRICT)
+     HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE)
 
 /* deny_imports has no flag of its own: 1 when its guard is built. */
 #define HM_BUILT_DENY_IMPORTS 1
@@ -67,12 +68,28 @@ struct hm_policy {
     struct hm_strv deny_imports;
 };
 
+/*
+ * Where a run's reports go, beside the stack (hermetic --trace-file,
+ * --trace-format, --observe).  The launcher opens the files; every
+ * guarded process inherits the descriptors by number.  -1: none.
+ */
+struct hm_output {
+    int trace_fd;   /* trace lines go here instead of stderr */
+    int trace_json; /* trace lines are JSON objects */
+    int log_fd;     /* the run's shared log of reports, for the summary */
+    long top_pid;   /* the process that prints the summary at its exit */
+};
+
+/* No trace file, text lines, no shared log. */
+void hm_output_init(struct hm_output *o);
+
 /* A stack as it travels to children.  seal_all is --seal: every policy
  * pushed later in the process becomes permanent. */
 struct hm_stack {
     struct hm_policy *v;
     size_t n;
     int seal_all;
+    struct hm_output out;
 };
 
 /* Field names, as in the API and the JSON encoding.  HM_FIELD_LEVEL is
@@ -158,7 +175,8 @@ int hm_policy_copy(struct hm_policy *dst, const struct hm_policy *src);
  */
 const char *hm_policy_unbuilt(const struct hm_policy *p);
 
-/* 1 when p blocks nothing and traces nothing (sealed alone is empty). */
+/* 1 when p blocks nothing and traces nothing (sealed alone is empty, and
+ * so is observe alone). */
 int hm_policy_is_empty(const struct hm_policy *p);
 
 /* 1 when a and b hold the same flags and the same lists in the same
@@ -172,6 +190,15 @@ int hm_policy_equal(const struct hm_policy *a, const struct hm_policy *b);
  */
 char *hm_stack_encode(const struct hm_policy *const *v, size_t n,
                       int seal_all);
+
+/*
+ * The same, with the output settings after the stack when o sets any:
+ *   ...,"output":{"trace_fd":5,"trace_format":"json","log_fd":-1,
+ *                 "top_pid":0}}
+ * o may be NULL.
+ */
+char *hm_stack_encode_out(const struct hm_policy *const *v, size_t n,
+                          int seal_all, const struct hm_output *o);
 
 /*
  * Decodes what hm_stack_encode wrote, rejecting anything else: unknown

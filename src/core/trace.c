@@ -8,7 +8,11 @@
  */
 #include "trace.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "json.h"
 
 /* Longest reason kept; real ones are short flag names. */
 #define REASON_MAX 48
@@ -231,4 +235,92 @@ hm_line_finish(struct hm_line *l, const char *reason)
     l->buf[len++] = '\n';
     l->buf[len] = '\0';
     return len;
+}
+
+/* --- JSON reports ---------------------------------------------------- */
+
+/* Longest value a JSON report keeps. */
+#define JSON_VALUE_MAX 1024
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 when invalid. */
+static size_t
+utf8_length(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+    return k <= n && hm_utf8_valid(s, k) ? k : 0;
+}
+
+/* Appends value as a JSON string, invalid bytes as U+FFFD. */
+static void
+json_value(struct hm_buf *b, const char *s, size_t n)
+{
+    struct hm_buf text;
+    size_t keep = n > JSON_VALUE_MAX ? JSON_VALUE_MAX : n;
+    char *t;
+
+    hm_buf_init(&text);
+    for (size_t i = 0; i < keep;) {
+        size_t k = utf8_length(s + i, keep - i);
+
+        if (k == 0) {
+            hm_buf_adds(&text, "\xef\xbf\xbd");
+            i++;
+            continue;
+        }
+        hm_buf_add(&text, s + i, k);
+        i += k;
+    }
+    if (keep < n) {
+        hm_buf_adds(&text, "...");
+    }
+    t = hm_buf_take(&text);
+    if (t == NULL) {
+        b->failed = 1;
+        return;
+    }
+    hm_json_add_string(b, t, strlen(t));
+    free(t);
+}
+
+static void
+json_member(struct hm_buf *b, const char *key, const char *value, size_t n)
+{
+    hm_buf_adds(b, ",");
+    hm_json_add_string(b, key, strlen(key));
+    hm_buf_adds(b, ":");
+    if (value == NULL) {
+        hm_buf_adds(b, "null");
+    } else {
+        json_value(b, value, n);
+    }
+}
+
+char *
+hm_report_json(const struct hm_report *r, size_t *len)
+{
+    struct hm_buf b;
+    char pid[32];
+    char *out;
+
+    hm_buf_init(&b);
+    hm_buf_adds(&b, "{\"verb\":");
+    json_value(&b, r->verb, strlen(r->verb));
+    json_member(&b, "api", r->api, strlen(r->api));
+    if (r->key != NULL) {
+        json_member(&b, r->key, r->value != NULL ? r->value : "", r->vlen);
+    }
+    if (r->extra_key != NULL) {
+        json_member(&b, r->extra_key, r->extra_value, strlen(r->extra_value));
+    }
+    json_member(&b, "reason", r->reason, strlen(r->reason));
+    json_member(&b, "guard", r->guard, strlen(r->guard));
+    json_member(&b, "target", r->target,
+                r->target != NULL ? strlen(r->target) : 0);
+    snprintf(pid, sizeof(pid), ",\"pid\":%ld}\n", r->pid);
+    hm_buf_adds(&b, pid);
+    *len = b.len;
+    out = hm_buf_take(&b);
+    return out;
 }

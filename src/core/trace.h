@@ -47,4 +47,31 @@ size_t hm_line_finish(struct hm_line *l, const char *reason);
  */
 size_t hm_quote(char *dst, size_t cap, const char *value, size_t vlen);
 
+/* One report as a machine reads it (hermetic --trace-format=json and the
+ * run's shared log): the trace line's fields, the guard, the exception's
+ * target and the process. */
+struct hm_report {
+    const char *verb; /* "blocked" or "would block" */
+    const char *api;
+    const char *key; /* or NULL */
+    const char *value;
+    size_t vlen;
+    const char *extra_key; /* or NULL */
+    const char *extra_value;
+    const char *reason;
+    const char *guard;
+    const char *target; /* or NULL */
+    long pid;
+};
+
+/*
+ * The report as one JSON object and a newline:
+ *   {"verb":"would block","api":"socket.getaddrinfo","host":"x.org",
+ *    "reason":"no-network","guard":"network","target":"x.org","pid":7}
+ * Bytes that are not UTF-8 become U+FFFD; a value longer than 1,024 bytes
+ * is cut and ends with "...".  Returns a malloc'd NUL-terminated string
+ * and its length in *len, or NULL when out of memory.
+ */
+char *hm_report_json(const struct hm_report *r, size_t *len);
+
 #endif

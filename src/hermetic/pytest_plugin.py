@@ -178,7 +178,7 @@ class HermeticSession:
 
     # --- violations -------------------------------------------------------
 
-    def _take(self) -> tuple[list[tuple[str, str | None, str, str]], int]:
+    def _take(self) -> tuple[list[tuple[str, str | None, str, str, bool]], int]:
         """The violations recorded since the last call, and how many of them
         the bounded record no longer holds."""
         count, recent = _core.violations()
@@ -188,7 +188,7 @@ class HermeticSession:
         kept = recent[-new:]
         return kept, new - len(kept)
 
-    def _attach(self, report: Any) -> list[tuple[str, str | None, str, str]]:
+    def _attach(self, report: Any) -> list[tuple[str, str | None, str, str, bool]]:
         """Adds the new violations' trace lines to report; returns them."""
         kept, dropped = self._take()
         lines = [v[3] for v in kept]
@@ -211,7 +211,9 @@ class HermeticSession:
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Iterator[None]:
         outcome = yield
         report = outcome.get_result()
-        counted = [v[3] for v in self._attach(report) if v[0] not in FALLBACK_GUARDS]
+        counted = [
+            v[3] for v in self._attach(report) if v[0] not in FALLBACK_GUARDS and not v[4]
+        ]
         if counted and report.passed and self._strict(item):
             report.outcome = "failed"
             report.longrepr = (

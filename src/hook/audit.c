@@ -187,11 +187,11 @@ write_all(int fd, const char *buf, size_t len)
     }
 }
 
-/* The trace line of a blocked action, in line->buf; returns its length. */
+/* The trace line of an action, in line->buf; returns its length. */
 static size_t
-trace_build(const struct hm_block *b, struct hm_line *line)
+trace_build(const struct hm_block *b, int observe, struct hm_line *line)
 {
-    hm_line_start(line, "blocked", b->api);
+    hm_line_start(line, observe ? "would block" : "blocked", b->api);
     if (b->key != NULL) {
         hm_line_add(line, b->key, b->value, b->vlen);
     }
@@ -257,26 +257,73 @@ raise_violation(const struct hm_block *b)
     return -1;
 }
 
+/* The flags whose enforcing policies refuse an action of this reason;
+ * any policy for reasons hermetic gives to what every policy refuses. */
+static unsigned
+reason_flags(const char *reason)
+{
+    static const struct {
+        const char *reason;
+        unsigned flags;
+    } reasons[] = {
+        {"no-network", HM_BLOCK_NETWORK},
+        {"metadata", HM_BLOCK_NETWORK},
+        {"no-unix-sockets", HM_BLOCK_UNIX_SOCKETS},
+        {"no-subprocess", HM_BLOCK_SUBPROCESS},
+        {"fs-readonly", HM_FS_READONLY},
+        {"no-environment", HM_BLOCK_ENVIRONMENT},
+        {"no-code-exec", HM_BLOCK_CODE_EXEC},
+        {"deny-import", HM_DENY_IMPORTS},
+        {"block-native", HM_BLOCK_NATIVE},
+        {"no-interpreter-mutation", HM_BLOCK_INTERPRETER_MUTATION},
+    };
+
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (strcmp(reasons[i].reason, reason) == 0) {
+            return reasons[i].flags;
+        }
+    }
+    return ~0u;
+}
+
+/*
+ * 1 when the action is only observed: the guard found no enforcing
+ * policy that refuses it, or no enforcing policy holds its kind of
+ * block at all.  Never 1 when an enforcing policy could refuse it.
+ */
+static int
+observed(const struct hm_block *b)
+{
+    if (!(hm.mask & HM_OBSERVE)) {
+        return 0; /* nothing observes */
+    }
+    return b->observe || (hm.enforce_mask & reason_flags(b->reason)) == 0;
+}
+
 /*
  * The line is built even without trace: the record keeps it, so a
- * violation the code under test swallowed can still be reported.
+ * violation the code under test swallowed can still be reported.  An
+ * observed action is reported and goes on (returns 0), also before
+ * initialisation.
  */
 int
 hm_block(const struct hm_block *b)
 {
     static struct hm_line line; /* 4 KiB: off the stack; the GIL is held */
-    size_t len = trace_build(b, &line);
+    int observe = observed(b);
+    size_t len = trace_build(b, observe, &line);
 
-    if (hm.mask & HM_TRACE) {
-        /* One write(2) per line, so lines from threads never interleave. */
-        write_all(STDERR_FILENO, line.buf, len);
+    hm_report_write(b, observe, line.buf, len);
+    if (observe) {
+        hm_record_add(b, 1, line.buf, len);
+        return 0;
     }
     /* After set-up, a false Py_IsInitialized() means finalisation, where
      * raising still works (a __del__ at exit). */
     if (hm_before_init()) {
         die_before_init(b);
     }
-    hm_record_add(b, line.buf, len);
+    hm_record_add(b, 0, line.buf, len);
     return raise_violation(b);
 }
 
@@ -284,6 +331,14 @@ int
 hm_before_init(void)
 {
     return !hm.python_ready && !Py_IsInitialized();
+}
+
+/* The flags of the policies that refuse what would escape them: the
+ * enforcing ones, or the observing ones when none enforces. */
+unsigned
+hm_refusing_mask(void)
+{
+    return hm.enforce_mask != 0 ? hm.enforce_mask : hm.mask;
 }
 
 /* The reason a policy gives for refusing what would escape it: the first
@@ -331,7 +386,7 @@ block_subinterpreter(void)
     b.key = "name";
     b.value = "subinterpreter";
     b.vlen = strlen(b.value);
-    b.reason = hm_first_reason(hm.mask);
+    b.reason = hm_first_reason(hm_refusing_mask());
     return hm_block(&b);
 }
 
@@ -353,8 +408,7 @@ static PyObject *
 refuse_create(struct hm_patch *p, PyObject *self, PyObject *const *args,
               Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (hm.mask != 0) {
-        block_subinterpreter();
+    if (hm.mask != 0 && block_subinterpreter() < 0) {
         return NULL;
     }
     return hm_patch_call(p, self, args, nargs, kwnames);
@@ -401,7 +455,7 @@ block_creator_import(const char *name)
     b.key = "name";
     b.value = name;
     b.vlen = strlen(name);
-    b.reason = hm_first_reason(hm.mask);
+    b.reason = hm_first_reason(hm_refusing_mask());
     return hm_block(&b);
 }
 

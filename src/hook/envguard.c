@@ -7,6 +7,11 @@
  * os.environ's class gains a __getitem__ that raises the violation for a
  * hidden name, so .get and os.getenv, which catch KeyError, return the
  * default.  Writes fire os.putenv / os.unsetenv and are all refused.
+ *
+ * An observing policy hides nothing: reads it would refuse are reported.
+ * XXX: reading every variable (dict(os.environ), os.environ.copy())
+ * reports each one an observing policy would hide, though under that
+ * policy the copy would simply lack them.
  */
 #include "hook.h"
 
@@ -18,16 +23,32 @@ static PyObject *base_getitem;
 static PyObject *environ_data; /* os.environ._data (borrowed by os) */
 static PyObject *posix_environ;
 
-/* 1 when every active policy lets the variable be seen. */
+enum sight { SEEN, WOULD_HIDE, HIDDEN };
+
+/* How the stack treats the variable: hidden when an enforcing policy
+ * hides it; WOULD_HIDE when only observing policies would. */
+static enum sight
+sight(const char *name, size_t len)
+{
+    enum sight s = SEEN;
+
+    for (size_t i = 0; i < hm.n; i++) {
+        if (hm_env_allowed(hm.v[i].p, name, len)) {
+            continue;
+        }
+        if (!hm_observing(hm.v[i].p)) {
+            return HIDDEN;
+        }
+        s = WOULD_HIDE;
+    }
+    return s;
+}
+
+/* 1 when the variable stays in what Python reads. */
 static int
 visible(const char *name, size_t len)
 {
-    for (size_t i = 0; i < hm.n; i++) {
-        if (!hm_env_allowed(hm.v[i].p, name, len)) {
-            return 0;
-        }
-    }
-    return 1;
+    return sight(name, len) != HIDDEN;
 }
 
 /* The name as bytes (new reference), or NULL for other types. */
@@ -50,7 +71,7 @@ name_bytes(PyObject *key)
 }
 
 static int
-block_env(const char *name, size_t len, int write)
+block_env(const char *name, size_t len, int write, int observe)
 {
     struct hm_block b = {0};
     char message[512];
@@ -65,6 +86,7 @@ block_env(const char *name, size_t len, int write)
     b.value = name;
     b.vlen = len;
     b.reason = "no-environment";
+    b.observe = observe;
     return hm_block(&b);
 }
 
@@ -78,18 +100,20 @@ hm_env_event(enum hm_event_kind kind, const char *event, PyObject *args)
     (void)kind;
     (void)event;
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) {
-        return block_env("?", 1, 1);
+        return block_env("?", 1, 1, 0);
     }
     name = name_bytes(PyTuple_GET_ITEM(args, 0));
     if (name == NULL) {
-        return block_env("?", 1, 1);
+        return block_env("?", 1, 1, 0);
     }
-    rc = block_env(PyBytes_AS_STRING(name), (size_t)PyBytes_GET_SIZE(name), 1);
+    rc = block_env(PyBytes_AS_STRING(name), (size_t)PyBytes_GET_SIZE(name), 1,
+                   0);
     Py_DECREF(name);
     return rc;
 }
 
-/* __getitem__(self, key) of os.environ's class: hidden names raise. */
+/* __getitem__(self, key) of os.environ's class: hidden names raise;
+ * names only observing policies would hide are reported. */
 static PyObject *
 environ_getitem(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -98,15 +122,13 @@ environ_getitem(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     (void)module;
     if (nargs == 2 && (hm.mask & HM_BLOCK_ENVIRONMENT) &&
         (name = name_bytes(args[1])) != NULL) {
-        int hidden =
-            !visible(PyBytes_AS_STRING(name), (size_t)PyBytes_GET_SIZE(name));
+        const char *s = PyBytes_AS_STRING(name);
+        size_t len = (size_t)PyBytes_GET_SIZE(name);
+        enum sight seen = sight(s, len);
+        int rc = seen == SEEN ? 0 : block_env(s, len, 0, seen == WOULD_HIDE);
 
-        if (hidden) {
-            block_env(PyBytes_AS_STRING(name), (size_t)PyBytes_GET_SIZE(name),
-                      0);
-        }
         Py_DECREF(name);
-        if (hidden) {
+        if (rc < 0) {
             return NULL;
         }
     }

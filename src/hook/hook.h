@@ -28,15 +28,17 @@ struct hm_state {
     struct hm_entry *v;
     size_t n;
     size_t cap;
-    unsigned mask;    /* OR of the flags of every entry */
-    int seal_all;     /* --seal: later pushes are permanent */
-    int from_env;     /* policies came from HERMETIC_FLAGS_JSON */
-    int hook_added;   /* PySys_AddAuditHook succeeded */
-    int python_ready; /* post-initialisation set-up done */
-    int kernel_net;   /* the kernel denies IP sockets (kernelplan.h) */
-    char *stack_json; /* cache of hm_stack_json() */
-    unsigned gen;     /* changes whenever the stack does */
+    unsigned mask;         /* OR of the flags of every entry */
+    unsigned enforce_mask; /* the same, of the entries that do not observe */
+    int seal_all;          /* --seal: later pushes are permanent */
+    int from_env;          /* policies came from HERMETIC_FLAGS_JSON */
+    int hook_added;        /* PySys_AddAuditHook succeeded */
+    int python_ready;      /* post-initialisation set-up done */
+    int kernel_net;        /* the kernel denies IP sockets (kernelplan.h) */
+    char *stack_json;      /* cache of hm_stack_json() */
+    unsigned gen;          /* changes whenever the stack does */
     char shim_path[PATH_MAX];
+    struct hm_output out; /* where reports go (report.c) */
 };
 
 extern struct hm_state hm;
@@ -96,8 +98,18 @@ struct hm_block {
     const char *extra_key; /* trace: a second key, or NULL */
     const char *extra_value;
     const char *reason; /* "no-network" */
+    int observe; /* only observing policies refuse it (see hm_observed) */
 };
 int hm_block(const struct hm_block *b);
+
+/*
+ * Observe mode.  A guard that judges policy by policy sets b->observe
+ * when no enforcing policy refuses the action; hm_block also treats as
+ * observed any action whose reason no enforcing policy holds.  An
+ * observed action is reported as "would block" and goes on: hm_block
+ * returns 0, so callers must test its result.
+ */
+#define hm_observing(p) (((p)->flags & HM_OBSERVE) != 0)
 
 /* 1 while the interpreter is starting, before the set-up: a blocked
  * action can only end the process then. */
@@ -106,11 +118,20 @@ int hm_before_init(void);
 /* The reason of the first block in mask, for actions every policy
  * refuses (they would escape it). */
 const char *hm_first_reason(unsigned mask);
+unsigned hm_refusing_mask(void);
 
 /* record.c: the last violations of this process, for strict test runs */
-void hm_record_add(const struct hm_block *b, const char *line, size_t len);
+void hm_record_add(const struct hm_block *b, int observe, const char *line,
+                   size_t len);
 void hm_record_clear(void);
 PyObject *hm_record_list(void);
+
+/* report.c: where trace lines and the run's shared log go */
+void hm_output_adopt(const struct hm_output *o);
+void hm_output_default(void);
+void hm_report_write(const struct hm_block *b, int observe, const char *line,
+                     size_t len);
+PyObject *hm_output_pass_fds(PyObject *fds);
 
 /* module.c */
 void hm_stack_changed(void);

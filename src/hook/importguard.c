@@ -17,25 +17,35 @@ enum refusal { NONE, DENY_IMPORT, FFI };
 static PyObject *stash;  /* name -> module taken out of sys.modules */
 static PyObject *finder; /* the module object on sys.meta_path */
 
-/* Why the stack refuses the module, if it does. */
+/* Why the stack refuses the module, if it does; *observe is 1 when only
+ * observing policies refuse it. */
 static enum refusal
-judge(const char *name, size_t len)
+judge(const char *name, size_t len, int *observe)
 {
+    enum refusal seen = NONE;
+
     for (size_t i = 0; i < hm.n; i++) {
         const struct hm_policy *p = hm.v[i].p;
+        enum refusal r = NONE;
 
         if (hm_module_denied(p, name, len)) {
-            return DENY_IMPORT;
+            r = DENY_IMPORT;
+        } else if ((p->flags & HM_BLOCK_NATIVE) &&
+                   hm_module_is_ffi(name, len)) {
+            r = FFI;
         }
-        if ((p->flags & HM_BLOCK_NATIVE) && hm_module_is_ffi(name, len)) {
-            return FFI;
+        if (r != NONE && !hm_observing(p)) {
+            *observe = 0;
+            return r;
         }
+        seen = seen == NONE ? r : seen;
     }
-    return NONE;
+    *observe = seen != NONE;
+    return seen;
 }
 
 static int
-block_import(const char *name, size_t len, enum refusal why)
+block_import(const char *name, size_t len, enum refusal why, int observe)
 {
     struct hm_block b = {0};
     char message[512];
@@ -50,16 +60,21 @@ block_import(const char *name, size_t len, enum refusal why)
     b.value = name;
     b.vlen = len;
     b.reason = why == FFI ? "block-native" : "deny-import";
+    b.observe = observe;
     return hm_block(&b);
 }
 
-/* 0 when the stack lets the module be imported, else -1 after hm_block. */
-int
-hm_import_check(PyObject *name)
+/* The module the "import" event last reported as observed: the finder
+ * that runs next for the same import does not report it again. */
+static PyObject *last_observed;
+
+static int
+import_check(PyObject *name, int from_finder)
 {
     Py_ssize_t len;
     const char *s;
     enum refusal why;
+    int observe = 0;
 
     if (!PyUnicode_Check(name)) {
         return 0;
@@ -68,8 +83,27 @@ hm_import_check(PyObject *name)
     if (s == NULL) {
         return -1;
     }
-    why = judge(s, (size_t)len);
-    return why == NONE ? 0 : block_import(s, (size_t)len, why);
+    why = judge(s, (size_t)len, &observe);
+    if (why == NONE) {
+        return 0;
+    }
+    if (observe && from_finder && last_observed != NULL &&
+        PyUnicode_Compare(last_observed, name) == 0) {
+        Py_CLEAR(last_observed);
+        return 0;
+    }
+    if (observe && !from_finder) {
+        Py_INCREF(name);
+        Py_XSETREF(last_observed, name);
+    }
+    return block_import(s, (size_t)len, why, observe);
+}
+
+/* 0 when the stack lets the module be imported, else -1 after hm_block. */
+int
+hm_import_check(PyObject *name)
+{
+    return import_check(name, 0);
 }
 
 /* "import" (name, filename, sys.path, meta_path, path_hooks): filename is
@@ -98,7 +132,7 @@ finder_find_spec(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
     if (nargs >= 1 && (hm.mask & (HM_BLOCK_NATIVE | HM_DENY_IMPORTS)) &&
-        hm_import_check(args[0]) < 0) {
+        import_check(args[0], 1) < 0) {
         return NULL;
     }
     Py_RETURN_NONE;
@@ -148,7 +182,8 @@ modules_restore(PyObject *modules)
     return 0;
 }
 
-/* Moves the modules the stack refuses out of sys.modules. */
+/* Moves the modules the stack refuses out of sys.modules (observing
+ * policies remove nothing). */
 static int
 modules_hide(PyObject *modules)
 {
@@ -160,10 +195,11 @@ modules_hide(PyObject *modules)
         PyObject *mod;
         const char *s;
         Py_ssize_t len;
+        int observe = 0;
 
         if (!PyUnicode_Check(key) ||
             (s = PyUnicode_AsUTF8AndSize(key, &len)) == NULL ||
-            judge(s, (size_t)len) == NONE) {
+            judge(s, (size_t)len, &observe) == NONE || observe) {
             PyErr_Clear();
             continue;
         }

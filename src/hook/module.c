@@ -25,21 +25,26 @@ static unsigned long long next_id = 1;
 void
 hm_stack_changed(void)
 {
-    unsigned mask = 0;
+    unsigned mask = 0, enforce = 0;
     int kernel_net = 0;
 
     for (size_t i = 0; i < hm.n; i++) {
         const struct hm_policy *p = hm.v[i].p;
+        unsigned flags = p->flags;
 
         kernel_net |= hm.v[i].permanent && (p->flags & HM_BLOCK_NETWORK) &&
                       !(p->flags & HM_ALLOW_LOCALHOST) &&
                       p->allow_domains.n == 0 && p->allow_ips.n == 0;
-        mask |= hm.v[i].p->flags;
         if (hm.v[i].p->deny_imports.n > 0) {
-            mask |= HM_DENY_IMPORTS;
+            flags |= HM_DENY_IMPORTS;
+        }
+        mask |= flags;
+        if (!hm_observing(hm.v[i].p)) {
+            enforce |= flags;
         }
     }
     hm.mask = mask;
+    hm.enforce_mask = enforce;
     hm.gen++;
     hm.kernel_net = kernel_net && (mask & HM_KERNEL);
     free(hm.stack_json);
@@ -61,7 +66,7 @@ hm_stack_json(void)
         for (size_t i = 0; i < hm.n; i++) {
             ps[i] = hm.v[i].p;
         }
-        hm.stack_json = hm_stack_encode(ps, hm.n, hm.seal_all);
+        hm.stack_json = hm_stack_encode_out(ps, hm.n, hm.seal_all, &hm.out);
         free(ps);
     }
     if (hm.stack_json == NULL && Py_IsInitialized()) {
@@ -245,6 +250,7 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
         hm_stack_free(&s);
         return -1;
     }
+    hm_output_adopt(&s.out);
     /* The entries keep pointing into s.v for the life of the process. */
     keep = s.v;
     hm.seal_all = s.seal_all;
@@ -779,6 +785,7 @@ init_here(void)
         Py_INCREF(core_module_object);
         return core_module_object;
     }
+    hm_output_default();
     if (PyType_Ready(&PolicyType) < 0) {
         return NULL;
     }

@@ -124,10 +124,10 @@ static PyObject *
 cffi_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
            Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (hm.mask & HM_BLOCK_NATIVE) {
+    if ((hm.mask & HM_BLOCK_NATIVE) &&
         block_native("interface", "native interface", "name",
                      p == &p_ffi_dlopen ? "cffi.FFI.dlopen"
-                                        : "cffi.load_library");
+                                        : "cffi.load_library") < 0) {
         return NULL;
     }
     return hm_patch_call(p, self, args, nargs, kwnames);

@@ -15,6 +15,10 @@
 
 enum verdict { ALLOW, DENY, DENY_METADATA, DENY_UNIX };
 
+/* Or'ed into a verdict when only observing policies refuse. */
+#define OBSERVED 0x10
+#define VERDICT(v) ((v) & ~OBSERVED)
+
 /* A host as the caller gave it (for messages) and as bytes to judge. */
 struct host {
     PyObject *bytes; /* owned; NULL for None */
@@ -86,6 +90,19 @@ resolved_allowed(const struct hm_policy *p, const struct hm_addr *a)
     return 0;
 }
 
+/* 1 when some name resolved to a: an observing policy has reported that
+ * lookup, and the allowance it suggests for the name covers a too. */
+static int
+resolved_any(const struct hm_addr *a)
+{
+    for (size_t i = 0; i < resolved_count; i++) {
+        if (same_addr(&resolved[i].addr, a)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* --- judging --------------------------------------------------------- */
 
 static int
@@ -110,14 +127,37 @@ ip_allowed(const struct hm_policy *p, const struct hm_addr *a)
     return 0;
 }
 
+/* A refusal by p: final when p enforces, else remembered in *v as
+ * observed.  Returns 1 when the judging is over. */
+static int
+refused_by(const struct hm_policy *p, int *v)
+{
+    if (!hm_observing(p)) {
+        *v = DENY;
+        return 1;
+    }
+    *v = DENY | OBSERVED;
+    return 0;
+}
+
+/* Metadata endpoints are never allowed; observed when no enforcing
+ * policy blocks the network. */
+static int
+metadata_verdict(void)
+{
+    return (hm.enforce_mask & HM_BLOCK_NETWORK) ? DENY_METADATA
+                                                : DENY_METADATA | OBSERVED;
+}
+
 /* A name is allowed when every network policy allows it. */
-static enum verdict
+static int
 judge_name(const char *s, size_t len)
 {
     int loopback = hm_name_is_loopback(s, len);
+    int v = ALLOW;
 
     if (hm_name_is_metadata(s, len)) {
-        return DENY_METADATA;
+        return metadata_verdict();
     }
     for (size_t i = 0; i < hm.n; i++) {
         const struct hm_policy *p = hm.v[i].p;
@@ -128,20 +168,21 @@ judge_name(const char *s, size_t len)
         if (loopback && (p->flags & HM_ALLOW_LOCALHOST)) {
             continue;
         }
-        if (!domain_allowed(p, s, len)) {
-            return DENY;
+        if (!domain_allowed(p, s, len) && refused_by(p, &v)) {
+            break;
         }
     }
-    return ALLOW;
+    return v;
 }
 
-static enum verdict
+static int
 judge_peer(const struct hm_addr *a)
 {
     int loopback = hm_addr_is_loopback_peer(a);
+    int v = ALLOW;
 
     if (hm_addr_is_metadata(a)) {
-        return DENY_METADATA;
+        return metadata_verdict();
     }
     for (size_t i = 0; i < hm.n; i++) {
         const struct hm_policy *p = hm.v[i].p;
@@ -156,20 +197,26 @@ judge_peer(const struct hm_addr *a)
          * address (DNS rebinding) opens that address: SPEC section 3
          * allows what allowed names resolve to, and tests rely on a hosts
          * entry.  Metadata stays denied above. */
-        if (!ip_allowed(p, a) && !resolved_allowed(p, a)) {
-            return DENY;
+        if (hm_observing(p) && resolved_any(a)) {
+            continue;
+        }
+        if (!ip_allowed(p, a) && !resolved_allowed(p, a) &&
+            refused_by(p, &v)) {
+            break;
         }
     }
-    return ALLOW;
+    return v;
 }
 
 /* Binding a loopback address is always allowed; anything else needs an
  * allowance (a range that holds it). */
-static enum verdict
+static int
 judge_bind(const struct hm_addr *a)
 {
+    int v = ALLOW;
+
     if (hm_addr_is_metadata(a)) {
-        return DENY_METADATA;
+        return metadata_verdict();
     }
     if (hm_addr_is_loopback_bind(a)) {
         return ALLOW;
@@ -177,11 +224,12 @@ judge_bind(const struct hm_addr *a)
     for (size_t i = 0; i < hm.n; i++) {
         const struct hm_policy *p = hm.v[i].p;
 
-        if ((p->flags & HM_BLOCK_NETWORK) && !ip_allowed(p, a)) {
-            return DENY;
+        if ((p->flags & HM_BLOCK_NETWORK) && !ip_allowed(p, a) &&
+            refused_by(p, &v)) {
+            break;
         }
     }
-    return ALLOW;
+    return v;
 }
 
 /* --- Python objects to hosts ------------------------------------------ */
@@ -330,9 +378,9 @@ sock_family(PyObject *obj)
 /* --- blocking ---------------------------------------------------------- */
 
 static const char *
-reason_of(enum verdict v)
+reason_of(int v)
 {
-    switch (v) {
+    switch (VERDICT(v)) {
     case DENY_METADATA:
         return "metadata";
     case DENY_UNIX:
@@ -347,8 +395,7 @@ reason_of(enum verdict v)
  * "connect"), api the trace name ("socket.getaddrinfo").
  */
 static int
-block_host(enum verdict v, const char *what, const char *api,
-           const struct host *h)
+block_host(int v, const char *what, const char *api, const struct host *h)
 {
     struct hm_block b = {0};
     char message[1200];
@@ -357,7 +404,7 @@ block_host(enum verdict v, const char *what, const char *api,
 
     memcpy(shown, h->s, n);
     shown[n] = '\0';
-    if (v == DENY_METADATA) {
+    if (VERDICT(v) == DENY_METADATA) {
         snprintf(message, sizeof(message),
                  "network disabled: metadata endpoint %s", shown);
     } else {
@@ -368,16 +415,17 @@ block_host(enum verdict v, const char *what, const char *api,
     b.message = message;
     b.target = shown;
     b.api = api;
-    b.key = v == DENY_UNIX ? "path" : "host";
+    b.key = VERDICT(v) == DENY_UNIX ? "path" : "host";
     b.value = h->s;
     b.vlen = h->len;
     b.reason = reason_of(v);
+    b.observe = (v & OBSERVED) != 0;
     return hm_block(&b);
 }
 
 /* --- the events -------------------------------------------------------- */
 
-static enum verdict
+static int
 judge_lookup(const struct host *h, int reverse)
 {
     struct hm_addr a;
@@ -398,14 +446,27 @@ judge_lookup(const struct host *h, int reverse)
     return judge_name(h->s, h->len);
 }
 
+/* A replacement below reported this call as observed: the audit event
+ * the original fires next is the same action. */
+static int call_observed;
+
+static int
+consume_observed(void)
+{
+    int was = call_observed;
+
+    call_observed = 0;
+    return was;
+}
+
 static int
 lookup_event(PyObject *hostobj, const char *api, int reverse)
 {
     struct host h;
-    enum verdict v;
+    int v;
     int rc = 0;
 
-    if (!(hm.mask & HM_BLOCK_NETWORK)) {
+    if (consume_observed() || !(hm.mask & HM_BLOCK_NETWORK)) {
         return 0;
     }
     if (host_from(&h, hostobj) < 0) {
@@ -419,7 +480,7 @@ lookup_event(PyObject *hostobj, const char *api, int reverse)
     return rc;
 }
 
-static enum verdict
+static int
 judge_inet(const struct host *h, int bind)
 {
     struct hm_addr a;
@@ -471,7 +532,7 @@ check_address(int family, PyObject *addr, const char *what, const char *api,
               int bind)
 {
     struct host h;
-    enum verdict v;
+    int v;
     PyObject *hostobj;
     int rc = 0;
 
@@ -509,7 +570,8 @@ check_address(int family, PyObject *addr, const char *what, const char *api,
 static int
 peer_event(PyObject *args, const char *what, const char *api, int bind)
 {
-    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+    if (consume_observed() || !PyTuple_Check(args) ||
+        PyTuple_GET_SIZE(args) < 2) {
         return 0;
     }
     return check_address(sock_family(PyTuple_GET_ITEM(args, 0)),
@@ -721,7 +783,7 @@ resolve_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *host, *result;
     struct hm_addr a;
     struct host h;
-    enum verdict v;
+    int v;
 
     if (!(hm.mask & HM_BLOCK_NETWORK) || at < 0) {
         return hm_patch_call(p, self, args, nargs, kwnames);
@@ -732,14 +794,15 @@ resolve_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
         return NULL;
     }
     v = judge_lookup(&h, reverse);
-    if (v != ALLOW) {
-        block_host(v, "DNS", p->trace, &h);
+    if (v != ALLOW && block_host(v, "DNS", p->trace, &h) < 0) {
         Py_XDECREF(h.bytes);
         Py_DECREF(host);
         return NULL;
     }
     Py_INCREF(host);
+    call_observed = v != ALLOW;
     result = hm_patch_call_with(p, self, args, nargs, kwnames, at, host);
+    call_observed = 0;
     if (result != NULL && !reverse && h.s != NULL &&
         hm_addr_parse(h.s, h.len, &a) != 0) {
         if (p == &p_getaddrinfo) {
@@ -796,6 +859,20 @@ verb_of(const struct hm_patch *p)
     return strchr(p->trace, '.') + 1;
 }
 
+/* Calls the original with the judged address; what it reports through
+ * the audit hook was judged here already. */
+static PyObject *
+call_judged(struct hm_patch *p, PyObject *self, PyObject *const *args,
+            Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t at, PyObject *addr)
+{
+    PyObject *result;
+
+    call_observed = 1;
+    result = hm_patch_call_with(p, self, args, nargs, kwnames, at, addr);
+    call_observed = 0;
+    return result;
+}
+
 static PyObject *
 judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
                 Py_ssize_t nargs, PyObject *kwnames)
@@ -820,7 +897,7 @@ judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
         Py_XDECREF(addr);
         return NULL;
     }
-    return hm_patch_call_with(p, self, args, nargs, kwnames, at, addr);
+    return call_judged(p, self, args, nargs, kwnames, at, addr);
 }
 
 HM_PATCH_THUNKS(connect, judge_then_call, p_connect)

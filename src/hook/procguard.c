@@ -23,9 +23,28 @@ block_process(const char *api)
     b.message = message;
     b.target = api;
     b.api = "subprocess";
-    b.reason = (hm.mask & HM_BLOCK_SUBPROCESS) ? "no-subprocess"
-                                               : hm_first_reason(hm.mask);
+    b.reason = (hm.mask & HM_BLOCK_SUBPROCESS)
+                   ? "no-subprocess"
+                   : hm_first_reason(hm_refusing_mask());
     return hm_block(&b);
+}
+
+/* subprocess.Popen was reported as observed: the fork_exec or
+ * posix_spawn it goes on to is the same action, not reported again. */
+static int popen_observed;
+
+static int
+report_process(const char *api)
+{
+    int rc;
+
+    if (popen_observed) {
+        popen_observed = 0;
+        return 0;
+    }
+    rc = block_process(api);
+    popen_observed = rc == 0 && strcmp(api, "subprocess.Popen") == 0;
+    return rc;
 }
 
 /*
@@ -42,7 +61,7 @@ hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args)
     if (!(hm.mask & HM_BLOCK_SUBPROCESS) && !hm_before_init()) {
         return 0;
     }
-    return block_process(event);
+    return report_process(event);
 }
 
 /* For the same reason, _posixsubprocess (whose fork_exec fires no event)
@@ -74,20 +93,43 @@ static struct hm_patch p_spawn = {"posix", "posix_spawn"};
 static struct hm_patch p_spawnp = {"posix", "posix_spawnp"};
 static struct hm_patch p_system = {"posix", "system"};
 
-/* fork_exec(args, executable_list, close_fds, pass_fds, cwd, env, ...) */
+/* fork_exec(args, executable_list, close_fds, pass_fds, cwd, env, ...):
+ * the child gets our environment, and our report descriptors survive
+ * close_fds. */
+static PyObject *
+fork_exec_child(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                Py_ssize_t nargs, PyObject *kwnames)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject *fds = hm_output_pass_fds(args[3]);
+    PyObject **vec = fds != NULL ? PyMem_New(PyObject *, total) : NULL;
+    PyObject *result = NULL;
+
+    if (vec != NULL) {
+        memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
+        vec[3] = fds;
+        result = hm_patch_call_with(p, self, vec, nargs, kwnames, 5,
+                                    hm_child_env_list(args[5]));
+        PyMem_Free(vec);
+    } else if (fds != NULL) {
+        PyErr_NoMemory();
+    }
+    Py_XDECREF(fds);
+    return result;
+}
+
 static PyObject *
 fork_exec_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
                 Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (hm.mask & HM_BLOCK_SUBPROCESS) {
-        block_process("_posixsubprocess.fork_exec");
+    if ((hm.mask & HM_BLOCK_SUBPROCESS) &&
+        report_process("_posixsubprocess.fork_exec") < 0) {
         return NULL;
     }
     if (hm.n == 0 || nargs < 6) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
-    return hm_patch_call_with(p, self, args, nargs, kwnames, 5,
-                              hm_child_env_list(args[5]));
+    return fork_exec_child(p, self, args, nargs, kwnames);
 }
 
 /* execv has no environment: it becomes an execve with ours added. */

@@ -18,7 +18,8 @@ struct hm_violation {
     char *guard;
     char *target; /* NULL when the violation has none */
     char *message;
-    char *line; /* the trace line, without its newline */
+    char *line;  /* the trace line, without its newline */
+    int observe; /* reported as "would block", not blocked */
 };
 
 static struct hm_violation ring[HM_RECORD_MAX];
@@ -49,7 +50,8 @@ copy(const char *s, size_t len)
 }
 
 void
-hm_record_add(const struct hm_block *b, const char *line, size_t len)
+hm_record_add(const struct hm_block *b, int observe, const char *line,
+              size_t len)
 {
     struct hm_violation *v = &ring[count % HM_RECORD_MAX];
 
@@ -61,6 +63,7 @@ hm_record_add(const struct hm_block *b, const char *line, size_t len)
         len--;
     }
     v->line = copy(line, len);
+    v->observe = observe;
     count++;
 }
 
@@ -92,12 +95,13 @@ entry_tuple(const struct hm_violation *v)
     if (target == NULL) {
         return NULL;
     }
-    return Py_BuildValue("(NNNN)", text(v->guard), target, text(v->message),
-                         text(v->line));
+    return Py_BuildValue("(NNNNO)", text(v->guard), target, text(v->message),
+                         text(v->line), v->observe ? Py_True : Py_False);
 }
 
 /*
- * (count, [(guard, target, message, line), ...]): the number of
+ * (count, [(guard, target, message, line, would_block), ...]): the
+ * number of
  * violations since the last clear and the last of them, oldest first.
  * The target is decoded as the exception's is; the rest as UTF-8.  New
  * reference.

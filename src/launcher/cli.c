@@ -89,6 +89,38 @@ is_option(const char *arg, size_t len, const char *name)
     return len == strlen(name) && strncmp(arg, name, len) == 0;
 }
 
+/* The options with a value that are not policy fields. */
+static int
+takes_value_option(const char *arg, size_t len)
+{
+    return is_option(arg, len, "--profile") ||
+           is_option(arg, len, "--config") ||
+           is_option(arg, len, "--trace-file") ||
+           is_option(arg, len, "--trace-format");
+}
+
+/* --trace-file implies tracing, like --allow-domain implies its block. */
+static int
+set_output(struct hm_cli *cli, const char *arg, size_t len, const char *value,
+           struct hm_cli_error *e)
+{
+    if (is_option(arg, len, "--trace-file")) {
+        if (value[0] == '\0') {
+            fail(e, NULL, "--trace-file: needs a value");
+            return -1;
+        }
+        cli->trace_file = value;
+        return hm_policy_set_bool(&cli->policy, "trace", 1);
+    }
+    if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0) {
+        fail(e, "use --trace-format=text or --trace-format=json",
+             "--trace-format: invalid value: %s", value);
+        return -1;
+    }
+    cli->trace_json = strcmp(value, "json") == 0;
+    return 0;
+}
+
 /*
  * Handles argv[*i], an option.  Options that take a value take it as
  * "--opt=VALUE" or as the next argument.
@@ -120,9 +152,8 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
         return set_kernel(cli, value, e);
     }
     f = option_field(arg, len);
-    takes_value = f == NULL ? is_option(arg, len, "--profile") ||
-                                  is_option(arg, len, "--config")
-                            : f->kind == HM_FIELD_LIST;
+    takes_value =
+        f == NULL ? takes_value_option(arg, len) : f->kind == HM_FIELD_LIST;
     if (f == NULL && !takes_value) {
         fail(e, "run 'hermetic --help' for the options", "unknown option: %s",
              arg);
@@ -146,6 +177,9 @@ parse_option(int argc, char **argv, int *i, struct hm_cli *cli,
         cli->config = value;
         return 0;
     }
+    if (f == NULL && !is_option(arg, len, "--profile")) {
+        return set_output(cli, arg, len, value, e);
+    }
     if (f == NULL) {
         return add_profile(cli, value, e);
     }
@@ -159,6 +193,7 @@ hm_cli_parse(int argc, char **argv, struct hm_cli *cli, struct hm_cli_error *e)
 
     memset(cli, 0, sizeof(*cli));
     hm_policy_init(&cli->policy);
+    cli->trace_json = -1;
     e->what[0] = e->hint[0] = '\0';
     cli->profiles = calloc((size_t)argc + 1, sizeof(*cli->profiles));
     if (cli->profiles == NULL) {

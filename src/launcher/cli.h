@@ -17,6 +17,8 @@ struct hm_cli {
     const char *config; /* --config PATH, or NULL */
     char **profiles;    /* --profile names not built in, for config.c */
     size_t nprofiles;
+    const char *trace_file; /* --trace-file PATH, or NULL */
+    int trace_json;         /* --trace-format: -1 not given, 0 text, 1 json */
 };
 
 /* What went wrong, for "hermetic: <what>" and an optional hint. */

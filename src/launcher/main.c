@@ -16,6 +16,7 @@
 #include "config.h"
 #include "envscrub.h"
 #include "kcheck.h"
+#include "output.h"
 #include "pathresolve.h"
 #include "policy.h"
 #include "target.h"
@@ -93,6 +94,12 @@ static const char help[] =
     "                        what it does not hold (strict: refuse "
     "instead)\n"
     "  --trace               one line on stderr per blocked action\n"
+    "  --trace-file PATH     trace lines go to PATH (implies --trace)\n"
+    "  --trace-format FMT    text (the default) or json: one object per "
+    "line\n"
+    "  --observe             block nothing: report what would be blocked,\n"
+    "                        then a summary with the flags that let the "
+    "run pass\n"
     "  -h, --help            this help\n"
     "  --version             the version\n"
     "\n"
@@ -197,11 +204,13 @@ find_python(char *dst, size_t cap)
 
 /*
  * The stack for the target: what this process inherited (a hermetic
- * inside a guarded process only adds) and this command line's policy.
+ * inside a guarded process only adds) and this command line's policy;
+ * and where the run reports (output.c).
  */
 static char *
-build_stack(struct hm_policy *mine, struct hm_cli_error *e)
+build_stack(const struct hm_cli *cli, struct hm_cli_error *e)
 {
+    const struct hm_policy *mine = &cli->policy;
     const char *inherited = getenv("HERMETIC_FLAGS_JSON");
     struct hm_stack s = {0};
     const struct hm_policy **v;
@@ -215,14 +224,21 @@ build_stack(struct hm_policy *mine, struct hm_cli_error *e)
                  "unset HERMETIC_FLAGS_JSON or fix its value");
         return NULL;
     }
+    if (inherited == NULL) {
+        hm_output_init(&s.out);
+    }
+    if (hm_output_open(cli, &s.out, e) < 0) {
+        hm_stack_free(&s);
+        return NULL;
+    }
     v = calloc(s.n + 1, sizeof(*v));
     if (v != NULL) {
         for (size_t i = 0; i < s.n; i++) {
             v[i] = &s.v[i];
         }
         v[s.n] = mine;
-        json = hm_stack_encode(v, s.n + 1,
-                               s.seal_all || (mine->flags & HM_SEALED));
+        json = hm_stack_encode_out(
+            v, s.n + 1, s.seal_all || (mine->flags & HM_SEALED), &s.out);
         free(v);
     }
     if (json == NULL) {
@@ -348,7 +364,7 @@ run(struct hm_cli *cli, struct hm_cli_error *e)
     if (policy_ready(cli, pkg, python, e) < 0) {
         return 1;
     }
-    json = build_stack(&cli->policy, e);
+    json = build_stack(cli, e);
     if (json == NULL) {
         return 1;
     }

@@ -11,6 +11,9 @@
  *
  * Whatever it cannot do ends that process with one line: a target never
  * runs with a weaker policy than asked.
+ *
+ * In the top-level process of an observed run (Python or not) it also
+ * prints the run's summary at exit.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -20,10 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel.h"
 #include "policy.h"
+#include "summary.h"
 
 #ifndef HM_PY_MAJOR
 #error "HM_PY_MAJOR, HM_PY_MINOR and HM_EXT_SUFFIX come from the build"
@@ -118,6 +123,79 @@ apply_kernel(const char *json)
     }
 }
 
+/* --- the summary of an observed run --------------------------------- */
+
+/* The run's stack, kept for the summary by the top-level process. */
+static struct hm_stack run;
+
+/* The shared log's whole text (malloc'd), or NULL. */
+static char *
+log_read(int fd, size_t *len)
+{
+    struct stat st;
+    char *text;
+    ssize_t got = 0;
+
+    if (fstat(fd, &st) < 0 ||
+        (text = malloc((size_t)st.st_size + 1)) == NULL) {
+        return NULL;
+    }
+    while ((size_t)got < (size_t)st.st_size) {
+        ssize_t r =
+            pread(fd, text + got, (size_t)st.st_size - (size_t)got, got);
+
+        if (r <= 0) {
+            break;
+        }
+        got += r;
+    }
+    *len = (size_t)got;
+    return text;
+}
+
+/* At the exit of the top-level target: the summary on stderr.  Children
+ * still running then report after it. */
+static void
+summary_print(void)
+{
+    size_t len = 0;
+    char *text, *out;
+
+    if ((long)getpid() != run.out.top_pid) {
+        return; /* a forked child inherited the registration */
+    }
+    text = log_read(run.out.log_fd, &len);
+    out = text != NULL ? hm_summary(text, len, &run) : NULL;
+    if (out != NULL) {
+        ssize_t w = write(STDERR_FILENO, out, strlen(out));
+
+        (void)w;
+    }
+    free(out);
+    free(text);
+}
+
+/*
+ * The process the launcher exec'd into (its pid, whatever program it is
+ * after exec) prints the summary when it exits.  The registration is
+ * atexit(3), so a process that ends with _exit or a signal prints none.
+ */
+static void
+summary_setup(const char *json)
+{
+    char err[256];
+
+    if (strstr(json, "\"log_fd\"") == NULL ||
+        hm_stack_decode(json, strlen(json), &run, err, sizeof(err)) < 0) {
+        return;
+    }
+    if (run.out.log_fd < 0 || run.out.top_pid != (long)getpid()) {
+        hm_stack_free(&run);
+        return;
+    }
+    atexit(summary_print);
+}
+
 __attribute__((constructor)) static void
 hermetic_shim_init(void)
 {
@@ -132,6 +210,7 @@ hermetic_shim_init(void)
         return;
     }
     apply_kernel(json);
+    summary_setup(json);
     version = (version_fn)dlsym(RTLD_DEFAULT, "Py_GetVersion");
     if (version == NULL) {
         return; /* not Python: its Python children are guarded */

@@ -32,6 +32,7 @@ test_field_table(void)
         "trace",
         "sealed",
         "kernel",
+        "observe",
     };
     size_t n = 0;
 
@@ -465,13 +466,66 @@ test_encode_exact(void)
               "\"block_code_exec\":false,\"deny_imports\":[],"
               "\"block_interpreter_mutation\":false,"
               "\"block_native\":false,\"trace\":true,\"sealed\":false,"
-              "\"kernel\":false}]}",
+              "\"kernel\":false,\"observe\":false}]}",
               "encoding of one policy");
     free(out);
     out = hm_stack_encode(NULL, 0, 0);
     TAP_STREQ(out, "{\"version\":1,\"seal_all\":false,\"stack\":[]}",
               "encoding of an empty stack");
     free(out);
+    hm_policy_free(&p);
+}
+
+/* The run's output settings travel after the stack, only when set. */
+static void
+test_output_round_trip(void)
+{
+    struct hm_output o;
+    struct hm_stack s;
+    char err[256];
+    char *out;
+    int rc;
+
+    hm_output_init(&o);
+    out = hm_stack_encode_out(NULL, 0, 0, &o);
+    TAP_STREQ(out, "{\"version\":1,\"seal_all\":false,\"stack\":[]}",
+              "unset output is not encoded");
+    free(out);
+    o.trace_fd = 7;
+    o.trace_json = 1;
+    o.log_fd = 9;
+    o.top_pid = 1234;
+    out = hm_stack_encode_out(NULL, 0, 0, &o);
+    TAP_STREQ(out,
+              "{\"version\":1,\"seal_all\":false,\"stack\":[],"
+              "\"output\":{\"trace_json\":true,\"trace_fd\":7,"
+              "\"log_fd\":9,\"top_pid\":1234}}",
+              "output encoded after the stack");
+    rc = hm_stack_decode(out, strlen(out), &s, err, sizeof(err));
+    TAP_OK(rc == 0 && s.out.trace_fd == 7 && s.out.trace_json == 1 &&
+               s.out.log_fd == 9 && s.out.top_pid == 1234,
+           "output decoded: %s", rc ? err : "ok");
+    hm_stack_free(&s);
+    free(out);
+    rc = hm_stack_decode("{\"version\":1}", 13, &s, err, sizeof(err));
+    TAP_OK(rc == 0 && s.out.trace_fd == -1 && s.out.log_fd == -1 &&
+               !s.out.trace_json,
+           "no output: no descriptors");
+    hm_stack_free(&s);
+}
+
+/* An observing policy is empty: it blocks nothing. */
+static void
+test_observe_field(void)
+{
+    struct hm_policy p;
+
+    hm_policy_init(&p);
+    TAP_OK(hm_policy_set_bool(&p, "observe", 1) == 0 && p.flags == HM_OBSERVE,
+           "observe is a boolean field");
+    TAP_OK(hm_policy_is_empty(&p), "observe alone blocks nothing");
+    TAP_OK(hm_policy_unbuilt(&p) == NULL, "observe is built");
+    TAP_STREQ(hm_field_find("observe")->cli, "--observe", "its option");
     hm_policy_free(&p);
 }
 
@@ -573,6 +627,16 @@ static const struct bad_row bad_rows[] = {
     {"{\"version\":1,\"a\\nb\":1}", "unknown key: \"a\\nb\""},
     {"{\"version\":1,\"seal_all\":1}", "seal_all: expected true or false"},
     {"{\"version\":1,\"stack\":{}}", "stack: expected an array"},
+    {"{\"version\":1,\"output\":[]}", "output: expected an object"},
+    {"{\"version\":1,\"output\":{\"x\":1}}", "output: unknown key: x"},
+    {"{\"version\":1,\"output\":{\"log_fd\":true}}",
+     "output: log_fd: expected a small integer"},
+    {"{\"version\":1,\"output\":{\"trace_fd\":4294967295}}",
+     "output: trace_fd: expected a small integer"},
+    {"{\"version\":1,\"output\":{\"trace_json\":1}}",
+     "output: trace_json: expected true or false"},
+    {"{\"version\":1,\"output\":{\"log_fd\":1,\"log_fd\":1}}",
+     "output: duplicate key: log_fd"},
     {"{\"version\":1,\"stack\":null}", "stack: expected an array"},
     {ST("1"), "stack[0]: expected an object"},
     {ST("{\"nope\":true}"), "stack[0]: unknown key: nope"},
@@ -662,6 +726,8 @@ main(void)
     test_encode_exact();
     test_round_trip();
     test_kernel_level();
+    test_output_round_trip();
+    test_observe_field();
     test_decode_good();
     test_decode_bad();
     test_decode_small_err();

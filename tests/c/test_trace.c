@@ -1,6 +1,7 @@
 /*
  * test_trace.c: trace values and lines (trace.h, SPEC section 5).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -290,6 +291,39 @@ test_long_reason(void)
            "a huge reason is bounded");
 }
 
+static void
+test_report_json(void)
+{
+    struct hm_report r = {
+        "would block", "socket.getaddrinfo", "host",    "x.org", 5, NULL,
+        NULL,          "no-network",         "network", "x.org", 42};
+    char *out;
+    size_t len;
+
+    out = hm_report_json(&r, &len);
+    TAP_STREQ(out,
+              "{\"verb\":\"would block\",\"api\":\"socket.getaddrinfo\","
+              "\"host\":\"x.org\",\"reason\":\"no-network\","
+              "\"guard\":\"network\",\"target\":\"x.org\",\"pid\":42}\n",
+              "a report as one JSON line");
+    TAP_OK(out != NULL && len == strlen(out), "its length");
+    free(out);
+    r.value = "a\"\n\xff";
+    r.vlen = 4;
+    r.target = NULL;
+    r.key = "path";
+    r.extra_key = "op";
+    r.extra_value = "os.remove";
+    out = hm_report_json(&r, &len);
+    TAP_STREQ(out,
+              "{\"verb\":\"would block\",\"api\":\"socket.getaddrinfo\","
+              "\"path\":\"a\\\"\\n\xef\xbf\xbd\",\"op\":\"os.remove\","
+              "\"reason\":\"no-network\",\"guard\":\"network\","
+              "\"target\":null,\"pid\":42}\n",
+              "escapes, invalid UTF-8 and a second key");
+    free(out);
+}
+
 int
 main(void)
 {
@@ -304,5 +338,6 @@ main(void)
     test_cut_boundary();
     test_cut_then_add();
     test_long_reason();
+    test_report_json();
     return tap_done();
 }
