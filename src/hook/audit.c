@@ -403,6 +403,7 @@ subinterpreter_event(enum hm_event_kind kind, const char *event,
 /* For modules imported before the policy (API mode), their create. */
 static struct hm_patch p_create_xx = {"_xxsubinterpreters", "create"};
 static struct hm_patch p_create = {"_interpreters", "create"};
+static struct hm_patch p_run_in_subinterp = {"_testcapi", "run_in_subinterp"};
 
 static PyObject *
 refuse_create(struct hm_patch *p, PyObject *self, PyObject *const *args,
@@ -416,6 +417,7 @@ refuse_create(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
 HM_PATCH_THUNKS(create_xx, refuse_create, p_create_xx)
 HM_PATCH_THUNKS(create, refuse_create, p_create)
+HM_PATCH_THUNKS(run_in_subinterp, refuse_create, p_run_in_subinterp)
 
 static int
 patch_if_loaded(struct hm_patch *p, const struct hm_thunks *t)
@@ -435,7 +437,9 @@ static int
 subinterpreter_setup(void)
 {
     return patch_if_loaded(&p_create_xx, HM_THUNKS(create_xx)) < 0 ||
-                   patch_if_loaded(&p_create, HM_THUNKS(create)) < 0
+                   patch_if_loaded(&p_create, HM_THUNKS(create)) < 0 ||
+                   patch_if_loaded(&p_run_in_subinterp,
+                                   HM_THUNKS(run_in_subinterp)) < 0
                ? -1
                : 0;
 }
@@ -462,8 +466,11 @@ block_creator_import(const char *name)
 static int
 import_event(enum hm_event_kind kind, const char *event, PyObject *args)
 {
+    /* _testcapi and _testinternalcapi create interpreters too
+     * (run_in_subinterp) and change the interpreter's configuration. */
     static const char *const creators[] = {"_xxsubinterpreters",
-                                           "_interpreters", NULL};
+                                           "_interpreters", "_testcapi",
+                                           "_testinternalcapi", NULL};
     PyObject *name;
 
     if (hm_proc_import_event(kind, event, args) < 0) {

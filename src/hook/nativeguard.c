@@ -60,23 +60,28 @@ dynload_find(void)
     }
 }
 
-/* 1 when the file lies directly in the interpreter's lib-dynload. */
+/*
+ * 1 when the file lies directly in the interpreter's lib-dynload and is
+ * named by its canonical path.  The path is loaded after this check: a
+ * path through a symbolic link could be pointed elsewhere in between, so
+ * only a path with no link in it passes.
+ * XXX: a process that can write lib-dynload or a directory above it
+ * (root without --fs-readonly) can still plant or swap a module there.
+ */
 static int
 in_dynload(const char *file)
 {
-    char copy[PATH_MAX], dir[PATH_MAX];
+    char real[PATH_MAX], dir[PATH_MAX];
 
     if (!dynload_known) {
         dynload_find();
     }
-    if (dynload[0] == '\0' || strlen(file) >= sizeof(copy)) {
+    if (dynload[0] == '\0' || realpath(file, real) == NULL ||
+        strcmp(real, file) != 0) {
         return 0;
     }
-    strcpy(copy, file);
-    if (realpath(dirname(copy), dir) == NULL) {
-        return 0;
-    }
-    return strcmp(dir, dynload) == 0;
+    strcpy(dir, real);
+    return strcmp(dirname(dir), dynload) == 0;
 }
 
 /* An extension module being loaded from filename ("import" event). */

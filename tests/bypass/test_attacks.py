@@ -128,6 +128,30 @@ for name in ("_xxsubinterpreters", "_interpreters"):
             print("BLOCKED", name, type(e).__name__)
 """
 
+TESTCAPI_SUBINTERPRETER = """
+try:
+    import _testcapi
+    _testcapi.run_in_subinterp("import csv; print('ESCAPED')")
+except ImportError as e:
+    print("BLOCKED", e)
+"""
+
+NATIVE_THROUGH_SYMLINKED_DIR = """
+import importlib.machinery, importlib.util, os, sysconfig, tempfile
+import _json  # the interpreter's own, loaded the ordinary way first
+real = _json.__file__
+link = os.path.join(tempfile.mkdtemp(), "L")
+os.symlink(os.path.dirname(real), link)
+path = os.path.join(link, os.path.basename(real))
+loader = importlib.machinery.ExtensionFileLoader("_json", path)
+spec = importlib.util.spec_from_file_location("_json", path, loader=loader)
+try:
+    loader.create_module(spec)
+    print("ESCAPED loaded through a link")
+except ImportError as e:
+    print("BLOCKED", e)
+"""
+
 CASES = {
     "tuple-subclass-with-fspath": (TUPLE_PRETENDS_PATH, ["--no-network"]),
     "idna-codec-swapped": (IDNA_CODEC_SWAPPED, ["--allow-ip", "1.2.3.4/32"]),
@@ -136,6 +160,8 @@ CASES = {
     "shadowed-encodings-exec": (SHADOWED_ENCODINGS_EXEC, ["--no-network"]),
     "subinterpreter": (SUBINTERPRETER, ["--no-network"]),
     "subinterpreter-module-imported-before": (SUBINTERPRETER_IMPORTED_BEFORE, []),
+    "testcapi-subinterpreter": (TESTCAPI_SUBINTERPRETER, ["--deny-import", "csv"]),
+    "native-through-symlinked-dir": (NATIVE_THROUGH_SYMLINKED_DIR, ["--block-native"]),
 }
 
 
