@@ -490,17 +490,50 @@ shown_path(const struct fspath *fp, char *out, size_t cap)
     }
 }
 
+/*
+ * The path for the message, which the exception decodes as strict UTF-8:
+ * bytes that are not UTF-8 (a path from bytes) are shown as \xNN.  The
+ * target keeps the bytes; it is decoded like os.fsdecode.
+ */
+static void
+shown_text(const char *shown, char *out, size_t cap)
+{
+    PyObject *u = NULL;
+    const char *t = NULL;
+    size_t o = 0;
+
+    if (!hm_before_init() && !PyErr_Occurred()) {
+        u = PyUnicode_DecodeUTF8(shown, (Py_ssize_t)strlen(shown),
+                                 "backslashreplace");
+        t = u != NULL ? PyUnicode_AsUTF8(u) : NULL;
+        PyErr_Clear();
+    }
+    if (t != NULL) {
+        snprintf(out, cap, "%s", t);
+        Py_XDECREF(u);
+        return;
+    }
+    Py_XDECREF(u);
+    for (const unsigned char *c = (const unsigned char *)shown;
+         *c != '\0' && o + 5 < cap; c++) {
+        o += (size_t)snprintf(out + o, cap - o, *c < 0x80 ? "%c" : "\\x%02x",
+                              *c);
+    }
+    out[o] = '\0';
+}
+
 static int
 block_path(const struct fspath *fp, enum access a)
 {
     struct hm_block b = {0};
-    char message[PATH_MAX + 64], shown[PATH_MAX];
+    char message[PATH_MAX * 4 + 64], shown[PATH_MAX], text[PATH_MAX * 4];
 
     shown_path(fp, shown, sizeof(shown));
+    shown_text(shown, text, sizeof(text));
     snprintf(message, sizeof(message), "%s: %s",
              a == ACC_WRITE ? "filesystem readonly"
                             : "read outside sandbox root",
-             shown);
+             text);
     b.guard = "filesystem";
     b.message = message;
     b.target = shown;
@@ -518,11 +551,12 @@ static int
 block_mutation(const char *op, const struct fspath *fp)
 {
     struct hm_block b = {0};
-    char message[PATH_MAX + 128], shown[PATH_MAX];
+    char message[PATH_MAX * 4 + 128], shown[PATH_MAX], text[PATH_MAX * 4];
 
     shown_path(fp, shown, sizeof(shown));
+    shown_text(shown, text, sizeof(text));
     snprintf(message, sizeof(message), "filesystem mutation disabled: %s(%s)",
-             op, shown);
+             op, text);
     b.guard = "filesystem";
     b.message = message;
     b.target = shown;
@@ -589,20 +623,68 @@ static int open_dir_fd = -1;
 static PyObject *kwarg(PyObject *const *args, Py_ssize_t nargs,
                        PyObject *kwnames, const char *name);
 
+/*
+ * dir_fd as CPython reads it: any object with __index__, not only an int.
+ * Converts it once so the original gets the very number judged.  Returns
+ * the converted int (a new reference) and its value in *fd, or NULL with
+ * no error set when there is nothing to convert or it does not convert:
+ * the original then raises for it.
+ */
+static PyObject *
+dir_fd_index(PyObject *dfd, int *fd)
+{
+    PyObject *idx;
+    long v;
+
+    if (dfd == NULL || dfd == Py_None) {
+        return NULL;
+    }
+    idx = PyNumber_Index(dfd);
+    if (idx == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    v = PyLong_AsLong(idx);
+    if ((v == -1 && PyErr_Occurred()) || v < INT_MIN || v > INT_MAX) {
+        PyErr_Clear();
+        Py_DECREF(idx);
+        return NULL;
+    }
+    *fd = (int)v;
+    return idx;
+}
+
+/* Calls the original with dir_fd replaced by idx (consumed), or as it was
+ * when idx is NULL (the original raises for a dir_fd that is no index). */
+static PyObject *
+call_with_dir_fd(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                 Py_ssize_t nargs, PyObject *kwnames, PyObject *idx)
+{
+    /* dir_fd is keyword-only in os.open, os.mkfifo and os.mknod */
+    Py_ssize_t at = hm_arg_index(nargs, kwnames, PY_SSIZE_T_MAX, "dir_fd");
+
+    if (idx == NULL || at < 0) {
+        Py_XDECREF(idx);
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
+    return hm_patch_call_with(p, self, args, nargs, kwnames, at, idx);
+}
+
 static PyObject *
 os_open_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
               Py_ssize_t nargs, PyObject *kwnames)
 {
     PyObject *dfd = kwarg(args, nargs, kwnames, "dir_fd");
-    PyObject *saved = open_path, *result;
-    int saved_fd = open_dir_fd;
+    PyObject *saved = open_path, *result, *idx;
+    int saved_fd = open_dir_fd, fd = -1;
 
-    if (dfd == NULL || !PyLong_Check(dfd)) {
+    idx = dir_fd_index(dfd, &fd);
+    if (idx == NULL) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
     open_path = nargs > 0 ? args[0] : kwarg(args, nargs, kwnames, "path");
-    open_dir_fd = (int)PyLong_AsLong(dfd);
-    result = hm_patch_call(p, self, args, nargs, kwnames);
+    open_dir_fd = fd;
+    result = call_with_dir_fd(p, self, args, nargs, kwnames, idx);
     open_path = saved;
     open_dir_fd = saved_fd;
     return result;
@@ -693,6 +775,16 @@ listing_event(PyObject *args)
         fspath_from(PyTuple_GET_ITEM(args, 0), &fp) < 0) {
         return 0;
     }
+    if (fp.bytes == NULL && fp.fd == -1) {
+        /* CPython lists the working directory for descriptor -1 (its
+         * "no descriptor" value): judge "." instead of the descriptor. */
+        fp.bytes = PyBytes_FromStringAndSize(".", 1);
+        if (fp.bytes == NULL) {
+            return -1;
+        }
+        fp.s = PyBytes_AS_STRING(fp.bytes);
+        fp.len = 1;
+    }
     rc = judge(&fp, -1, 1, ACC_LIST);
     fspath_clear(&fp);
     return rc;
@@ -701,29 +793,37 @@ listing_event(PyObject *args)
 /* --- mutations ---------------------------------------------------------- */
 
 /* Where an event carries its paths: argument index of the path and of
- * its dir_fd (-1: none); follow: the call follows a final symlink. */
+ * its dir_fd (-1: none); follow: the call follows a final symlink;
+ * follow_src: the first path is also judged with its final symlink
+ * followed (the event does not tell whether the call follows it). */
 struct mutation {
     const char *event;
     signed char path[2];
     signed char dir_fd[2];
     int follow;
+    int follow_src;
 };
 
 static const struct mutation mutations[] = {
-    {"os.remove", {0, -1}, {1, -1}, 0},
-    {"os.rmdir", {0, -1}, {1, -1}, 0},
-    {"os.mkdir", {0, -1}, {2, -1}, 0},
-    {"os.rename", {0, 1}, {2, 3}, 0},
-    {"os.link", {0, 1}, {2, 3}, 0},
-    {"os.symlink", {1, -1}, {2, -1}, 0},
-    {"os.chmod", {0, -1}, {2, -1}, 1},
-    {"os.chown", {0, -1}, {3, -1}, 1},
-    {"os.utime", {0, -1}, {3, -1}, 1},
-    {"os.truncate", {0, -1}, {-1, -1}, 1},
-    {"os.setxattr", {0, -1}, {-1, -1}, 1},
-    {"os.removexattr", {0, -1}, {-1, -1}, 1},
-    {"os.mkfifo", {0, -1}, {1, -1}, 0},
-    {"os.mknod", {0, -1}, {1, -1}, 0},
+    {"os.remove", {0, -1}, {1, -1}, 0, 0},
+    {"os.rmdir", {0, -1}, {1, -1}, 0, 0},
+    {"os.mkdir", {0, -1}, {2, -1}, 0, 0},
+    {"os.rename", {0, 1}, {2, 3}, 0, 0},
+    /* os.link(follow_symlinks=True) is linkat(AT_SYMLINK_FOLLOW) whenever
+     * a dir_fd is given: a link in an --allow-write directory to a file
+     * outside would make that file writable (and readable) through the
+     * new name.  The source is judged both ways: the file it names
+     * must itself be writable. */
+    {"os.link", {0, 1}, {2, 3}, 0, 1},
+    {"os.symlink", {1, -1}, {2, -1}, 0, 0},
+    {"os.chmod", {0, -1}, {2, -1}, 1, 0},
+    {"os.chown", {0, -1}, {3, -1}, 1, 0},
+    {"os.utime", {0, -1}, {3, -1}, 1, 0},
+    {"os.truncate", {0, -1}, {-1, -1}, 1, 0},
+    {"os.setxattr", {0, -1}, {-1, -1}, 1, 0},
+    {"os.removexattr", {0, -1}, {-1, -1}, 1, 0},
+    {"os.mkfifo", {0, -1}, {1, -1}, 0, 0},
+    {"os.mknod", {0, -1}, {1, -1}, 0, 0},
 };
 
 static int
@@ -785,6 +885,11 @@ mutation_event(const char *event, PyObject *args)
                            dir_fd_arg(args, m->dir_fd[k]), m->follow) < 0) {
             return -1;
         }
+        if (k == 0 && m->follow_src && !m->follow &&
+            judge_mutation(event, PyTuple_GET_ITEM(args, m->path[k]),
+                           dir_fd_arg(args, m->dir_fd[k]), 1) < 0) {
+            return -1;
+        }
     }
     return 0;
 }
@@ -817,15 +922,20 @@ node_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 {
     PyObject *path = nargs > 0 ? args[0] : kwarg(args, nargs, kwnames, "path");
     PyObject *dfd = kwarg(args, nargs, kwnames, "dir_fd");
-    int dir_fd =
-        dfd != NULL && PyLong_Check(dfd) ? (int)PyLong_AsLong(dfd) : -1;
+    int dir_fd = -1;
+    PyObject *idx = dir_fd_index(dfd, &dir_fd);
 
+    if (dfd != NULL && dfd != Py_None && idx == NULL) {
+        /* no index: the original raises TypeError or OverflowError */
+        return hm_patch_call(p, self, args, nargs, kwnames);
+    }
     if ((hm.mask & HM_FS_READONLY) && path != NULL &&
         judge_mutation(p == &p_mkfifo ? "os.mkfifo" : "os.mknod", path, dir_fd,
                        0) < 0) {
+        Py_XDECREF(idx);
         return NULL;
     }
-    return hm_patch_call(p, self, args, nargs, kwnames);
+    return call_with_dir_fd(p, self, args, nargs, kwnames, idx);
 }
 
 HM_PATCH_THUNKS(mkfifo, node_guard, p_mkfifo)
@@ -837,8 +947,9 @@ HM_PATCH_THUNKS(mknod, node_guard, p_mknod)
  * The sqlite3.connect event carries the database but not uri=, which
  * decides whether "file:...?mode=ro" is a read-only URI or a file of that
  * name opened read-write.  _sqlite3.connect is replaced to note uri= for
- * the connection it is about to make; a Connection made another way is
- * judged as a plain file name (the stricter reading).
+ * the connection it is about to make.  A Connection made another way,
+ * or by a factory= (user code, which may pass another uri=), is judged
+ * both as a plain file name and as a URI whose file is written.
  */
 static struct hm_patch p_connect = {"_sqlite3", "connect"};
 static PyObject *connect_db; /* the database of the call in progress, as
@@ -852,13 +963,21 @@ connect_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *db =
         nargs > 0 ? args[0] : kwarg(args, nargs, kwnames, "database");
     PyObject *uri = nargs > 7 ? args[7] : kwarg(args, nargs, kwnames, "uri");
-    PyObject *saved_db = connect_db, *result;
+    PyObject *factory =
+        nargs > 5 ? args[5] : kwarg(args, nargs, kwnames, "factory");
+    PyObject *saved_db = connect_db, *result, *own = NULL;
     int saved_uri = connect_uri;
     struct fspath fp = {0};
 
-    if (db != NULL && fspath_from(db, &fp) < 0) {
+    if (factory != NULL) {
+        own = PyObject_GetAttrString(self, "Connection");
+        PyErr_Clear();
+    }
+    if (db == NULL || (factory != NULL && factory != own) ||
+        fspath_from(db, &fp) < 0) {
         fp.bytes = NULL;
     }
+    Py_XDECREF(own);
     connect_db = fp.bytes;
     connect_uri = uri != NULL && PyObject_IsTrue(uri) == 1;
     PyErr_Clear();
@@ -882,14 +1001,34 @@ HM_PATCH_THUNKS(connect, connect_guard, p_connect)
 
 static int sqlite_setup(void);
 
+/* Judges database name db, read as a URI (uri) or as a file name;
+ * as_write: judged as a write whatever the URI's mode says. */
 static int
-sqlite_event(PyObject *args)
+sqlite_judge(const struct fspath *fp, int uri, int as_write)
 {
     char path[PATH_MAX];
     enum hm_sqlite_kind kind;
-    struct fspath fp, file = {0};
-    PyObject *db;
+    struct fspath file = {0};
     int rc;
+
+    rc = hm_sqlite_classify(fp->s, fp->len, uri, path, sizeof(path), &kind);
+    if (rc == 0 && kind == HM_SQLITE_MEMORY) {
+        return 0;
+    }
+    file.s = rc == 0 ? path : fp->s;
+    file.len = rc == 0 ? strlen(path) : fp->len;
+    file.fd = -1;
+    file.bytes = fp->bytes; /* borrowed: only tested for NULL */
+    return judge(&file, -1, 1,
+                 kind == HM_SQLITE_READ && !as_write ? ACC_READ : ACC_WRITE);
+}
+
+static int
+sqlite_event(PyObject *args)
+{
+    struct fspath fp;
+    PyObject *db;
+    int rc, known_uri;
 
     if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) {
         return 0;
@@ -901,17 +1040,15 @@ sqlite_event(PyObject *args)
     if (fspath_from(db, &fp) < 0 || fp.bytes == NULL) {
         return 0;
     }
-    rc = hm_sqlite_classify(fp.s, fp.len, is_connect_db(&fp) && connect_uri,
-                            path, sizeof(path), &kind);
-    if (rc == 0 && kind == HM_SQLITE_MEMORY) {
-        fspath_clear(&fp);
-        return 0;
+    known_uri = is_connect_db(&fp) && connect_uri;
+    rc = sqlite_judge(&fp, known_uri, 0);
+    /* uri= is only known for connect(); sqlite3.Connection(...) made
+     * directly, or by a factory, may open "file:" names as URIs: judge
+     * the URI's path too, for writing (its mode= is not trusted). */
+    if (rc == 0 && !known_uri && fp.len >= 5 &&
+        memcmp(fp.s, "file:", 5) == 0) {
+        rc = sqlite_judge(&fp, 1, 1);
     }
-    file.s = rc == 0 ? path : fp.s;
-    file.len = rc == 0 ? strlen(path) : fp.len;
-    file.fd = -1;
-    file.bytes = fp.bytes; /* borrowed: only tested for NULL */
-    rc = judge(&file, -1, 1, kind == HM_SQLITE_READ ? ACC_READ : ACC_WRITE);
     fspath_clear(&fp);
     return rc;
 }

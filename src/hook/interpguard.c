@@ -11,12 +11,18 @@
  * goes on with what it had and the next event does not raise again.
  *
  * The import system's own updates of sys.path_importer_cache (a new
- * entry holding None or a finder of a kind the path hooks make, an entry
- * dropped by invalidate_caches) are not user changes.
+ * entry holding None or a finder of a kind the path hooks make for that
+ * very key, an entry dropped by invalidate_caches) are not user changes.
+ * A finder's path is snapshotted too: one pointed elsewhere in place is
+ * a change.  A new key need not be on the import path: the cache is only
+ * consulted for entries of sys.path and package __path__ lists, and a
+ * finder that serves its own key gives no more than the import system
+ * would (pkgutil.get_importer fills the cache for any directory).
  */
 #include "hook.h"
 
 #include <string.h>
+#include <unistd.h>
 
 struct snap {
     const char *name; /* attribute of sys */
@@ -40,6 +46,8 @@ static size_t nfinder_types;
 static int snapped;
 
 static void seen_record(PyObject *cache);
+static void seen_paths_drop(void);
+static Py_ssize_t seen_n;
 
 static void
 finder_type_add(PyObject *type)
@@ -100,6 +108,110 @@ is_finder(PyObject *value)
     return 0;
 }
 
+/* s without its trailing slashes, as FileFinder's _path_join drops them:
+ * its length. */
+static Py_ssize_t
+strip_len(const char *s, Py_ssize_t n)
+{
+    while (n > 0 && s[n - 1] == '/') {
+        n--;
+    }
+    return n;
+}
+
+/*
+ * 1 when text path names what FileFinder(key) would hold: key itself
+ * when absolute, the working directory for "" and ".", and the working
+ * directory joined with key otherwise.
+ */
+static int
+path_is_key(PyObject *path, PyObject *key)
+{
+    char cwd[PATH_MAX];
+    const char *p, *k;
+    Py_ssize_t pn, kn, cn;
+
+    if (!PyUnicode_Check(path) || !PyUnicode_Check(key)) {
+        return 0;
+    }
+    if (PyUnicode_Compare(path, key) == 0) {
+        return 1;
+    }
+    p = PyUnicode_AsUTF8AndSize(path, &pn);
+    k = PyUnicode_AsUTF8AndSize(key, &kn);
+    if (p == NULL || k == NULL || (kn > 0 && k[0] == '/') ||
+        getcwd(cwd, sizeof(cwd)) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    cn = (Py_ssize_t)strlen(cwd);
+    if (kn == 0 || (kn == 1 && k[0] == '.')) {
+        return pn == cn && memcmp(p, cwd, (size_t)cn) == 0;
+    }
+    cn = strip_len(cwd, cn);
+    kn = strip_len(k, kn);
+    return pn == cn + 1 + kn && memcmp(p, cwd, (size_t)cn) == 0 &&
+           p[cn] == '/' && memcmp(p + cn + 1, k, (size_t)kn) == 0;
+}
+
+/* A finder's "path" attribute (a new reference), or NULL, no error. */
+static PyObject *
+finder_path(PyObject *value)
+{
+    static PyObject *name;
+    PyObject *path;
+
+    if (value == Py_None) {
+        return NULL;
+    }
+    if (name == NULL && (name = PyUnicode_InternFromString("path")) == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    path = PyObject_GetAttr(value, name);
+    if (path == NULL) {
+        PyErr_Clear();
+    }
+    return path;
+}
+
+/*
+ * 1 when value may be the import system's own new entry for key: None,
+ * or a finder of a kind the path hooks make, serving key itself.  A
+ * finder with a "path" (FileFinder) must hold key's directory; a
+ * zipimporter must read key's archive.  Finders of other kinds (those of
+ * third-party path hooks) are only checked for their type.
+ */
+static int
+new_entry_ok(PyObject *key, PyObject *value)
+{
+    PyObject *path, *archive;
+    int ok;
+
+    if (!is_finder(value)) {
+        return 0;
+    }
+    if (value == Py_None) {
+        return 1;
+    }
+    path = finder_path(value);
+    if (path != NULL) {
+        ok = path_is_key(path, key);
+        Py_DECREF(path);
+        return ok;
+    }
+    archive = PyObject_GetAttrString(value, "archive");
+    if (archive == NULL) {
+        PyErr_Clear();
+        return 1;
+    }
+    ok = PyUnicode_Check(archive) && PyUnicode_Check(key) &&
+         PyUnicode_Tailmatch(key, archive, 0, PY_SSIZE_T_MAX, -1) == 1;
+    PyErr_Clear();
+    Py_DECREF(archive);
+    return ok;
+}
+
 static PyObject *
 copy_of(PyObject *obj)
 {
@@ -120,6 +232,8 @@ snap_drop(void)
         Py_CLEAR(snaps[i].obj);
         Py_CLEAR(snaps[i].copy);
     }
+    seen_paths_drop();
+    seen_n = -1;
     snapped = 0;
 }
 
@@ -182,7 +296,7 @@ cache_same(PyObject *cache, PyObject *copy)
             PyErr_Clear();
             return 0;
         }
-        if (old == NULL ? !is_finder(value) : old != value) {
+        if (old == NULL ? !new_entry_ok(key, value) : old != value) {
             return 0;
         }
         grown |= old == NULL;
@@ -201,7 +315,24 @@ cache_same(PyObject *cache, PyObject *copy)
  * pointers and hashes nothing.  The objects are kept alive by the copy.
  */
 static PyObject **seen_keys, **seen_values;
-static Py_ssize_t seen_n;
+
+/* The "path" of each finder as last seen (owned; NULL for none): a
+ * finder pointed at another directory in place serves other modules
+ * under the same key.  Compared by identity first, so an unchanged
+ * finder costs one attribute lookup. */
+static PyObject **seen_paths;
+static Py_ssize_t seen_npaths;
+
+static void
+seen_paths_drop(void)
+{
+    for (Py_ssize_t i = 0; i < seen_npaths; i++) {
+        Py_XDECREF(seen_paths[i]);
+    }
+    PyMem_Free(seen_paths);
+    seen_paths = NULL;
+    seen_npaths = 0;
+}
 
 static void
 seen_record(PyObject *cache)
@@ -211,17 +342,48 @@ seen_record(PyObject *cache)
 
     PyMem_Free(seen_keys);
     PyMem_Free(seen_values);
+    seen_paths_drop();
     seen_keys = PyMem_New(PyObject *, n + 1);
     seen_values = PyMem_New(PyObject *, n + 1);
+    seen_paths = PyMem_New(PyObject *, n + 1);
     seen_n = -1;
-    if (seen_keys == NULL || seen_values == NULL) {
+    if (seen_keys == NULL || seen_values == NULL || seen_paths == NULL) {
         return;
     }
     while (PyDict_Next(cache, &pos, &key, &value) && i < n) {
         seen_keys[i] = key;
-        seen_values[i++] = value;
+        seen_values[i] = value;
+        seen_paths[i++] = finder_path(value);
+        seen_npaths = i;
     }
     seen_n = i;
+}
+
+/* 1 when every finder seen holds the path it had; a changed one is put
+ * back.  Only valid after seen_same() or seen_record(). */
+static int
+seen_paths_same(void)
+{
+    int same = 1;
+
+    for (Py_ssize_t i = 0; i < seen_npaths && i < seen_n; i++) {
+        PyObject *was = seen_paths[i], *now;
+
+        if (was == NULL) {
+            continue;
+        }
+        now = finder_path(seen_values[i]);
+        if (now != was &&
+            (now == NULL || PyObject_RichCompareBool(now, was, Py_EQ) != 1)) {
+            PyErr_Clear();
+            if (PyObject_SetAttrString(seen_values[i], "path", was) < 0) {
+                PyErr_Clear();
+            }
+            same = 0;
+        }
+        Py_XDECREF(now);
+    }
+    return same;
 }
 
 static int
@@ -257,13 +419,19 @@ snap_same(struct snap *s)
         return list_same(cur, s->copy);
     }
     if (PyDict_Check(cur) && PyDict_Check(s->copy)) {
+        int paths;
+
         if (seen_same(cur)) {
-            return 1;
+            return seen_paths_same();
         }
+        /* Before the entries are recorded again: a finder changed in
+         * place at the same time as a new entry is still found. */
+        paths = seen_paths_same();
         if (!cache_same(cur, s->copy)) {
             return 0;
         }
         seen_record(cur);
+        return paths;
     }
     return 1;
 }
@@ -310,12 +478,15 @@ block_mutation(const char *what)
 int
 hm_interp_check(void)
 {
+    static int busy; /* a finder's "path" may be a property: its code's
+                        events are not checked again */
     const char *first = NULL;
     char what[64];
 
-    if (!(hm.mask & HM_BLOCK_INTERPRETER_MUTATION) || !snapped) {
+    if (!(hm.mask & HM_BLOCK_INTERPRETER_MUTATION) || !snapped || busy) {
         return 0;
     }
+    busy = 1;
     for (size_t i = 0; i < NSNAPS; i++) {
         if (snap_same(&snaps[i])) {
             continue;
@@ -325,6 +496,7 @@ hm_interp_check(void)
             first = snaps[i].name;
         }
     }
+    busy = 0;
     if (first == NULL) {
         return 0;
     }
