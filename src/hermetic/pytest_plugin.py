@@ -134,7 +134,7 @@ def session_policy(config: pytest.Config) -> dict[str, Any]:
                     policy = _config.merge(policy, {name: value})
         _config.check(policy, "session policy:")
     except _config.ConfigError as exc:
-        raise pytest.UsageError(f"hermetic: {exc}") from None
+        raise pytest.UsageError(f"hermetic: {exc.full()}") from None
     return policy
 
 
