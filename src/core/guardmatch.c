@@ -18,11 +18,12 @@ static const char *const env_prefixes[] = {
     "LC_", "PYTHON", "_PYTHON_", "HERMETIC_", NULL,
 };
 
-/* Bookkeeping variables a test runner writes itself while it runs a test
- * (SPEC section 10): writable under a policy that names them in allow_env,
- * and only those. */
+/* Bookkeeping variables a test runner writes itself while it runs (the test
+ * and its version; SPEC section 10): writable under a policy that names them
+ * in allow_env, and only those. */
 static const char *const env_writable_names[] = {
     "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
     NULL,
 };
 

@@ -39,6 +39,7 @@ ENV_FIELDS = ("block_environment", "allow_env")
 # write) while the policy is active.
 PYTEST_ENV = (
     "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
     "PYTEST_XDIST_WORKER",
     "PYTEST_XDIST_WORKER_COUNT",
     "PYTEST_XDIST_TESTRUNUID",
@@ -161,6 +162,11 @@ class HermeticSession:
 
     def start(self) -> None:
         """Enters the session policy, unless this is the xdist controller."""
+        active = _core.active()  # a policy from the command line (hermetic -- pytest)
+        if active and any(p.get("block_environment") for p in json.loads(active)["stack"]):
+            # basetemp now, before any test: finding it reads the user name
+            # (LNAME, USERNAME), which would count against the first test
+            self.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         if _is_empty(self.policy) or _is_xdist_controller(self.config):
             return
         self.blocker = hermetic_blocker(**self._with_pytest_machinery(self.policy))

@@ -86,6 +86,7 @@ struct write_row {
 static const struct write_row write_rows[] = {
     {"PYTEST_CURRENT_TEST", "PYTEST_CURRENT_TEST", 1, 1},
     {"PYTEST_CURRENT_TEST", NULL, 1, 0},
+    {"PYTEST_VERSION", "PYTEST_VERSION", 1, 1},
     {"PYTEST_CURRENT_TEST", "OTHER", 1, 0},
     {"SECRET", "SECRET", 1, 0},
     {"PATH", NULL, 1, 0},

@@ -178,3 +178,16 @@ def test_cli_block_native_runs_pytest_with_the_plugin(run_cli, tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+def test_cli_no_env_runs_pytest_with_its_variables_allowed(run_cli, tmp_path):
+    (tmp_path / "test_x.py").write_text(
+        "import os\n\ndef test_x(tmp_path):\n"
+        "    assert os.environ['PYTEST_CURRENT_TEST'].endswith('(call)')\n"
+    )
+    proc = run_cli(
+        "--no-env", "--allow-env", "PYTEST_CURRENT_TEST", "--allow-env", "PYTEST_VERSION",
+        "--", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
