@@ -18,6 +18,15 @@ static const char *const env_prefixes[] = {
     "LC_", "PYTHON", "_PYTHON_", "HERMETIC_", NULL,
 };
 
+/* Bookkeeping variables a test runner writes itself while it runs (the test
+ * and its version; SPEC section 10): writable under a policy that names them
+ * in allow_env, and only those. */
+static const char *const env_writable_names[] = {
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
+    NULL,
+};
+
 static const char *const ffi_modules[] = {
     "ctypes", "_ctypes", "cffi", "_cffi_backend", NULL,
 };
@@ -59,6 +68,25 @@ hm_env_allowed(const struct hm_policy *p, const char *name, size_t len)
         return 1;
     }
     for (size_t i = 0; i < p->allow_env.n; i++) {
+        if (same(name, len, p->allow_env.v[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+hm_env_writable(const struct hm_policy *p, const char *name, size_t len)
+{
+    int listed = 0;
+
+    if (!(p->flags & HM_BLOCK_ENVIRONMENT)) {
+        return 1;
+    }
+    for (size_t i = 0; env_writable_names[i] != NULL; i++) {
+        listed |= same(name, len, env_writable_names[i]);
+    }
+    for (size_t i = 0; listed && i < p->allow_env.n; i++) {
         if (same(name, len, p->allow_env.v[i])) {
             return 1;
         }

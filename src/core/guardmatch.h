@@ -18,6 +18,12 @@ int hm_env_default(const char *name, size_t len);
  * or the name is in the default set or in p->allow_env. */
 int hm_env_allowed(const struct hm_policy *p, const char *name, size_t len);
 
+/* 1 when p lets the variable be written (set or unset): p does not block
+ * the environment, or the name is one of the test runners' bookkeeping
+ * variables (PYTEST_CURRENT_TEST) and p names it in allow_env.  Every
+ * other write is refused, allowed or not. */
+int hm_env_writable(const struct hm_policy *p, const char *name, size_t len);
+
 /* 1 when the launcher keeps the variable in the target's environment:
  * every enforcing policy of the stack allows it (an observing one only
  * reports), or it is what loads the guard

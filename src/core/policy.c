@@ -585,6 +585,46 @@ hm_policy_unbuilt(const struct hm_policy *p)
     return name != NULL ? name : first_unbuilt(p, 1);
 }
 
+const char *
+hm_profile_unbuilt(const char *name)
+{
+    struct hm_policy p;
+    const char *field = NULL;
+
+    hm_policy_init(&p);
+    if (hm_policy_apply_profile(&p, name) == 0) {
+        field = hm_policy_unbuilt(&p);
+    }
+    hm_policy_free(&p);
+    return field;
+}
+
+void
+hm_profiles_built(char *buf, size_t cap, const char *sep)
+{
+    size_t len = 0;
+
+    if (cap > 0) {
+        buf[0] = '\0';
+    }
+    for (size_t i = 0; hm_profile_names[i] != NULL; i++) {
+        int n;
+
+        if (hm_profile_unbuilt(hm_profile_names[i]) != NULL || len >= cap) {
+            continue;
+        }
+        n = snprintf(buf + len, cap - len, "%s%s", len > 0 ? sep : "",
+                     hm_profile_names[i]);
+        len = n < 0 ? cap : len + (size_t)n;
+    }
+}
+
+int
+hm_field_built(const struct hm_field *f)
+{
+    return field_built(f);
+}
+
 int
 hm_policy_is_empty(const struct hm_policy *p)
 {

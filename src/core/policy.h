@@ -175,6 +175,18 @@ int hm_policy_copy(struct hm_policy *dst, const struct hm_policy *src);
  */
 const char *hm_policy_unbuilt(const struct hm_policy *p);
 
+/* The first field the built-in profile name needs that this build has no
+ * guard for, or NULL when it has them all (or name is not built in). */
+const char *hm_profile_unbuilt(const char *name);
+
+/* Writes the built-in profiles this build can run, separated by sep, into
+ * buf (cut to cap); for help and hints, so they never offer a profile the
+ * launcher would refuse. */
+void hm_profiles_built(char *buf, size_t cap, const char *sep);
+
+/* 1 when this build has the guard of field f. */
+int hm_field_built(const struct hm_field *f);
+
 /* 1 when p blocks nothing and traces nothing (sealed alone is empty, and
  * so is observe alone). */
 int hm_policy_is_empty(const struct hm_policy *p);

@@ -15,7 +15,9 @@ line asks for a file.  Policies are keyword dictionaries for
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -32,16 +34,74 @@ Policy = dict[str, Any]
 
 
 class ConfigError(Exception):
-    """A bad file, key or value: one line that names the file and the key."""
+    """A bad file, key or value: one line that names the file and the key,
+    and a hint when there is something to say about the fix."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def wrap(self, prefix: str) -> ConfigError:
+        """The same error with prefix before the message."""
+        return ConfigError(f"{prefix}{self}", self.hint)
+
+    def full(self) -> str:
+        """The message, and the hint on a second line."""
+        return f"{self}\nhint: {self.hint}" if self.hint else str(self)
+
+
+# The core speaks Python (True, str); a file is TOML (true, string).
+TOML_TYPES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a float",
+    "bool": "a boolean",
+    "list": "an array",
+    "dict": "a table",
+    "datetime": "a date-time",
+    "date": "a date",
+    "time": "a time",
+}
+
+
+def _toml_words(message: str) -> str:
+    """A type error of the core in TOML's words: 'must be true or false'."""
+    message = message.replace("True, False or", "true, false or")
+    message = message.replace("True or False", "true or false")
+    message = message.replace("a list of str", "an array of strings")
+    message = message.replace("items must be str", "items must be strings")
+    message = message.replace("a str or", "a string or")
+    message = message.replace("expected str, bytes or os.PathLike object", "expected a string")
+    return re.sub(r"not (\w+)$", lambda m: "not " + TOML_TYPES.get(m[1], m[1]), message)
+
+
+def _type_hint(message: str) -> str | None:
+    """How to write the value the core asked for, in TOML."""
+    key = message.split(" ", 1)[0].rstrip(":")
+    kind = FIELDS.get(key)
+    if kind == "bool":
+        return f"write {key} = true"
+    if kind == "list":
+        return f'write {key} = ["..."], an array of strings'
+    if kind == "level":
+        return f'write {key} = true or {key} = "strict"'
+    if kind == "path":
+        return f'write {key} = "a/directory"'
+    if key == "profile":
+        return 'write profile = "name" or profile = ["a", "b"]'
+    return None
 
 
 class Config:
     """The ``[tool.hermetic]`` table of one file."""
 
-    def __init__(self, path: str, defaults: Policy, profiles: dict[str, Policy]) -> None:
+    def __init__(
+        self, path: str, defaults: Policy, profiles: dict[str, Policy], present: bool = True
+    ) -> None:
         self.path = path
         self.defaults = defaults
         self.profiles = profiles
+        self.present = present  # the file has a [tool.hermetic] table
 
     def policy(self, names: Iterable[str] = ()) -> Policy:
         """The defaults merged with the named profiles (built-in or custom)."""
@@ -50,7 +110,7 @@ class Config:
             for name in names:
                 policy = merge(policy, self._profile(name, []))
         except ConfigError as exc:
-            raise ConfigError(f"{self.path}: {exc}") from None
+            raise exc.wrap(f"{self.path}: ") from None
         return policy
 
     def _expand(self, fields: Policy, seen: list[str]) -> Policy:
@@ -66,10 +126,26 @@ class Config:
             return {"profile": [name]}
         if name not in self.profiles:
             have = ", ".join(sorted(self.profiles)) or "none"
-            raise ConfigError(f"unknown profile '{name}' (profiles here: {have})")
+            raise ConfigError(
+                f"unknown profile '{name}' (profiles here: {have})",
+                f"built-in profiles: {', '.join(_built_profiles())}; "
+                "custom ones are [tool.hermetic.profiles.NAME] tables",
+            )
         if name in seen:
             raise ConfigError(f"[tool.hermetic.profiles.{name}] includes itself")
         return self._expand(self.profiles[name], [*seen, name])
+
+
+def _built_profiles() -> list[str]:
+    """The built-in profiles this version can run (none needing a missing guard)."""
+    names = []
+    for name in _core.PROFILES:
+        try:
+            _core.Policy(profile=name)
+        except ValueError:
+            continue
+        names.append(name)
+    return names
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -77,7 +153,8 @@ def _as_list(value: Any) -> list[Any]:
         return [value]
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise ConfigError(f"expected a string or a list of strings, not {type(value).__name__}")
+    kind = TOML_TYPES.get(type(value).__name__, type(value).__name__)
+    raise ConfigError(f"expected a string or an array of strings, not {kind}")
 
 
 def merge(a: Policy, b: Policy) -> Policy:
@@ -107,16 +184,25 @@ def check(policy: Policy, where: str) -> None:
     fields = dict(policy)
     for key in fields:
         if key not in FIELDS and key != "profile":
-            raise ConfigError(f"{where} unknown key '{key}'")
+            near = difflib.get_close_matches(key, [*FIELDS, "profile"], n=1)
+            hint = f"did you mean '{near[0]}'?" if near else "the keys: " + ", ".join(FIELDS)
+            raise ConfigError(f"{where} unknown key '{key}'", hint)
     try:
         names = _as_list(fields.pop("profile", []))
         if not all(isinstance(name, str) for name in names):
-            raise ConfigError("expected a string or a list of strings")
+            raise ConfigError("expected a string or an array of strings")
         _core.Policy(**fields, profile=[n for n in names if n in _core.PROFILES])
     except ConfigError as exc:
-        raise ConfigError(f"{where} profile: {exc}") from None
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where} {exc}") from None
+        raise ConfigError(f"{where} profile: {exc}", _type_hint("profile")) from None
+    except TypeError as exc:
+        raise ConfigError(f"{where} {_toml_words(str(exc))}", _type_hint(str(exc))) from None
+    except ValueError as exc:
+        hint = None
+        if "not available" in str(exc):
+            hint = "remove it: this version does not have that guard yet"
+        elif "unknown profile" in str(exc):
+            hint = f"built-in profiles: {', '.join(_built_profiles())}"
+        raise ConfigError(f"{where} {exc}", hint) from None
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
@@ -133,7 +219,9 @@ def parse(text: str, path: str) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if not isinstance(data.get("tool", {}), dict):
         raise ConfigError(f"{path}: [tool] must be a table")
-    table = dict(_table(data.get("tool", {}).get("hermetic", {}), f"{path}: [tool.hermetic]"))
+    if "hermetic" not in data.get("tool", {}):
+        return Config(path, {}, {}, present=False)
+    table = dict(_table(data["tool"]["hermetic"], f"{path}: [tool.hermetic]"))
     profiles = _table(table.pop("profiles", {}), f"{path}: [tool.hermetic.profiles]")
     check(table, f"{path}: [tool.hermetic]")
     for name, fields in profiles.items():
@@ -166,15 +254,22 @@ def main(argv: list[str] | None = None) -> int:
 
     The launcher runs this with hermetic's interpreter and decodes the line
     with the same C code that reads HERMETIC_FLAGS_JSON.  An error is one
-    line on stdout and status 1.
+    line on stdout (and a second, ``hint: ...``, when the user can fix it)
+    and status 1.  A file without [tool.hermetic] is an error when no
+    profile is asked for: --config FILE then would do nothing.
     """
     path, *names = sys.argv[1:] if argv is None else argv
     try:
         config = load(path)
+        if not config.present and not names:
+            raise ConfigError(
+                f"{path}: no [tool.hermetic] section",
+                "add [tool.hermetic] to the file, or name another file",
+            )
         policy = config.policy(names)
         print(_core.Policy(**policy).to_json())
     except ConfigError as exc:
-        print(exc)
+        print(exc.full())
         return 1
     except (TypeError, ValueError) as exc:
         print(f"{path}: [tool.hermetic] {exc}")

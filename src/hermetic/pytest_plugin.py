@@ -15,6 +15,7 @@ Every decision stays in the C core; this module only decides when to push.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -34,6 +35,17 @@ FALLBACK_GUARDS = frozenset({"imports", "native"})
 # temporary directories, cache and PYTEST_CURRENT_TEST must stay usable.
 FS_FIELDS = ("fs_readonly", "fs_root", "allow_write")
 ENV_FIELDS = ("block_environment", "allow_env")
+# pytest's and xdist's own variables, which they read (and PYTEST_CURRENT_TEST,
+# write) while the policy is active.
+PYTEST_ENV = (
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_XDIST_TESTRUNUID",
+    "PYTEST_DEBUG_TEMPROOT",
+    "PY_IGNORE_IMPORTMISMATCH",
+)
 
 
 def _option(name: str, cli: str) -> str:
@@ -123,7 +135,7 @@ def session_policy(config: pytest.Config) -> dict[str, Any]:
                     policy = _config.merge(policy, {name: value})
         _config.check(policy, "session policy:")
     except _config.ConfigError as exc:
-        raise pytest.UsageError(f"hermetic: {exc}") from None
+        raise pytest.UsageError(f"hermetic: {exc.full()}") from None
     return policy
 
 
@@ -150,30 +162,56 @@ class HermeticSession:
 
     def start(self) -> None:
         """Enters the session policy, unless this is the xdist controller."""
+        active = _core.active()  # a policy from the command line (hermetic -- pytest)
+        if active and any(p.get("block_environment") for p in json.loads(active)["stack"]):
+            # basetemp now, before any test: finding it reads the user name
+            # (LNAME, USERNAME), which would count against the first test
+            self.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         if _is_empty(self.policy) or _is_xdist_controller(self.config):
             return
         self.blocker = hermetic_blocker(**self._with_pytest_machinery(self.policy))
         self.blocker.__enter__()
 
-    def pytest_unconfigure(self) -> None:
+    def stop(self) -> None:
+        """Leaves the session policy (a sealed one stays)."""
         if self.blocker is not None:
             self.blocker.__exit__(None, None, None)
             self.blocker = None
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self) -> None:
+        """The tests are done: pytest's own clean-up of its temporary directories
+        (it lists and removes older runs' directories beside basetemp) runs after
+        this, outside the session policy."""
+        self.stop()
+
+    def pytest_unconfigure(self) -> None:
+        self.stop()
+
     def _with_pytest_machinery(self, policy: dict[str, Any]) -> dict[str, Any]:
-        """Allowances pytest itself needs under the guards that would stop it."""
+        """Allowances pytest itself needs under the guards that would stop it.
+
+        Judged on the policy with its built-in profiles expanded by the core,
+        so ``profile="fs-readonly"`` gets them as ``fs_readonly=True`` does.
+        """
         extra: dict[str, Any] = {}
-        if any(policy.get(f) for f in FS_FIELDS):
+        fields = _expanded(policy)
+        if any(fields.get(f) for f in FS_FIELDS):
             writable = [self.config._tmp_path_factory.getbasetemp()]  # type: ignore[attr-defined]
             cache = getattr(self.config, "cache", None)
             if cache is not None:
                 writable.append(cache._cachedir)
             for path in writable:  # the guard resolves them, so they must exist
-                os.makedirs(path, exist_ok=True)
+                if not os.path.isdir(path):  # (a refused mkdir would be recorded)
+                    os.makedirs(path, exist_ok=True)
             extra["allow_write"] = [str(p) for p in writable]
             sys.dont_write_bytecode = True  # assertion rewriting's .pyc files
-        if any(policy.get(f) for f in ENV_FIELDS):
-            extra["allow_env"] = ["PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"]
+        if any(fields.get(f) for f in ENV_FIELDS):
+            # basetemp now: finding it reads the user name (LNAME, USERNAME)
+            self.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+            # Visible, and PYTEST_CURRENT_TEST also writable: the core lets a
+            # policy that names it in allow_env write it (hm_env_writable).
+            extra["allow_env"] = list(PYTEST_ENV)
         return _config.merge(policy, extra)
 
     # --- violations -------------------------------------------------------
@@ -277,6 +315,14 @@ class HermeticSession:
 MARKER_BLOCKER = pytest.StashKey[hermetic_blocker]()
 
 
+def _expanded(policy: dict[str, Any]) -> dict[str, Any]:
+    """policy's fields with its built-in profiles merged in, as the core reads them."""
+    try:
+        return json.loads(_core.Policy(**policy).to_json())["stack"][0]
+    except (TypeError, ValueError):  # the blocker reports it, naming the argument
+        return policy
+
+
 def _marker_fields(mark: pytest.Mark) -> dict[str, Any]:
     """The policy fields of one hermetic mark (strict= is the plugin's)."""
     if mark.args:
@@ -287,14 +333,22 @@ def _marker_fields(mark: pytest.Mark) -> dict[str, Any]:
 
 
 @pytest.fixture(name="hermetic_blocker")
-def _hermetic_blocker_fixture() -> Iterator[Callable[..., hermetic_blocker]]:
+def _hermetic_blocker_fixture(
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[..., hermetic_blocker]]:
     """Enters ``hermetic_blocker(**policy)`` now and leaves it at teardown.
 
     ``def test_x(hermetic_blocker): hermetic_blocker(block_network=True)``
+
+    pytest's own allowances come with it, as with the marker: tmp_path and
+    the cache stay writable, PYTEST_CURRENT_TEST visible and writable.
     """
     entered: list[hermetic_blocker] = []
+    session = request.config.pluginmanager.get_plugin("hermetic-session")
 
     def enter(**policy: Any) -> hermetic_blocker:
+        if session is not None:
+            policy = session._with_pytest_machinery(policy)
         blocker = hermetic_blocker(**policy)
         blocker.__enter__()
         entered.append(blocker)

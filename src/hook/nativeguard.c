@@ -3,15 +3,20 @@
  * extension modules from outside the interpreter's own lib-dynload, and
  * libraries or symbols through an already-imported ctypes or cffi.  The
  * FFI modules themselves are refused at import (importguard.c).
+ * hermetic's own core, the file already loaded, stays importable.
  */
 #include "hook.h"
 
+#include <dlfcn.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char dynload[PATH_MAX]; /* realpath of lib-dynload, or "" */
 static int dynload_known;
+static struct stat self_file; /* this core's file; st_ino 0 if unknown */
+static int self_known;
 
 static int
 block_native(const char *what, const char *api, const char *key,
@@ -84,6 +89,30 @@ in_dynload(const char *file)
     return strcmp(dirname(dir), dynload) == 0;
 }
 
+/*
+ * 1 when file is the very file this core was loaded from (same device and
+ * inode, so a copy or another installation's core does not count): hermetic
+ * importing its own extension, which the process has already mapped, is
+ * not new native code.  Judged by the file, never by the module's name.
+ */
+static int
+is_self(const char *file)
+{
+    struct stat st;
+
+    if (!self_known) {
+        Dl_info info;
+
+        self_known = 1;
+        if (dladdr((void *)dynload, &info) == 0 || info.dli_fname == NULL ||
+            stat(info.dli_fname, &self_file) < 0) {
+            self_file.st_ino = 0;
+        }
+    }
+    return self_file.st_ino != 0 && stat(file, &st) == 0 &&
+           st.st_dev == self_file.st_dev && st.st_ino == self_file.st_ino;
+}
+
 /* An extension module being loaded from filename ("import" event). */
 int
 hm_native_load(PyObject *name, PyObject *filename)
@@ -100,7 +129,8 @@ hm_native_load(PyObject *name, PyObject *filename)
         Py_XDECREF(path);
         return -1;
     }
-    if (!in_dynload(PyBytes_AS_STRING(path))) {
+    if (!in_dynload(PyBytes_AS_STRING(path)) &&
+        !is_self(PyBytes_AS_STRING(path))) {
         rc = block_native("import", "native import", "spec", n);
     }
     Py_DECREF(path);

@@ -55,6 +55,20 @@ add_value(struct hm_cli *cli, const char *field, const char *opt,
 static int
 add_profile(struct hm_cli *cli, const char *name, struct hm_cli_error *e)
 {
+    const char *need = hm_profile_unbuilt(name);
+
+    if (need != NULL) {
+        char built[128], hint[200];
+
+        hm_profiles_built(built, sizeof(built), ", ");
+        snprintf(hint, sizeof(hint), "the profiles of this version: %s",
+                 built);
+        fail(e, hint,
+             "--profile %s: needs %s, which is not available in this "
+             "version",
+             name, hm_field_find(need)->cli);
+        return -1;
+    }
     if (hm_policy_apply_profile(&cli->policy, name) == 0) {
         return 0;
     }
@@ -206,10 +220,21 @@ hm_cli_parse(int argc, char **argv, struct hm_cli *cli, struct hm_cli_error *e)
     }
     for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (argv[i][0] != '-') {
-            fail(e,
-                 "put '--' before the target: hermetic [OPTIONS] -- "
-                 "TARGET [ARGS...]",
-                 "missing '--' before the target: %s", argv[i]);
+            char hint[512];
+
+            if (i > 1 && strcmp(argv[i - 1], "--fs-readonly") == 0) {
+                /* --fs-readonly takes its ROOT only as --fs-readonly=ROOT */
+                snprintf(hint, sizeof(hint),
+                         "to read only under %.80s, write "
+                         "--fs-readonly=%.80s; and put '--' before the "
+                         "target",
+                         argv[i], argv[i]);
+            } else {
+                snprintf(hint, sizeof(hint),
+                         "put '--' before the target: hermetic [OPTIONS] -- "
+                         "TARGET [ARGS...]");
+            }
+            fail(e, hint, "missing '--' before the target: %s", argv[i]);
             return -1;
         }
         if (parse_option(argc, argv, &i, cli, e) < 0) {

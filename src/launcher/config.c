@@ -147,7 +147,13 @@ parser_error(const struct answer *a, const char *path, const char *python,
     size_t n = strcspn(a->text, "\n");
 
     if (n > 0) {
+        const char *next = a->text + n + (a->text[n] == '\n');
+
         snprintf(e->what, sizeof(e->what), "%.*s", (int)n, a->text);
+        if (strncmp(next, "hint: ", 6) == 0) {
+            snprintf(e->hint, sizeof(e->hint), "%.*s",
+                     (int)strcspn(next + 6, "\n"), next + 6);
+        }
         return;
     }
     snprintf(e->what, sizeof(e->what),
@@ -195,13 +201,16 @@ hm_config_apply(struct hm_cli *cli, const char *python, const char *pkg,
         return 0;
     }
     if (cli->config == NULL && access(path, F_OK) < 0) {
+        char built[128];
+
+        hm_profiles_built(built, sizeof(built), ", ");
         snprintf(e->what, sizeof(e->what), "--profile: unknown profile: %s",
                  cli->profiles[0]);
         snprintf(e->hint, sizeof(e->hint),
-                 "profiles: block-all, net-hermetic, exec-deny, "
-                 "fs-readonly, block-native; others come from "
+                 "profiles: %s; others come from "
                  "[tool.hermetic.profiles] in ./pyproject.toml or --config "
-                 "FILE");
+                 "FILE",
+                 built);
         return -1;
     }
     rc = run_parser(python, pkg, path, cli, &a);

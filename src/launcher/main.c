@@ -25,7 +25,7 @@
 #define STR(x) STR2(x)
 #define PY_XY STR(HM_PY_MAJOR) "." STR(HM_PY_MINOR)
 
-static const char help[] =
+static const char help_head[] =
     "usage: hermetic [OPTIONS] -- TARGET [ARGS...]\n"
     "\n"
     "Run a Python program with capabilities switched off.  A blocked\n"
@@ -77,11 +77,12 @@ static const char help[] =
     "sys.meta_path,\n"
     "                        sys.path_hooks, sys.path_importer_cache\n"
     "policy:\n"
-    "  --profile NAME        block-all, net-hermetic, exec-deny, "
-    "fs-readonly,\n"
-    "                        block-native, or one of "
-    "[tool.hermetic.profiles]\n"
-    "                        in ./pyproject.toml (repeatable; merged by "
+    "  --profile NAME        ";
+
+static const char help_middle[] =
+    ",\n"
+    "                        or one of [tool.hermetic.profiles] in\n"
+    "                        ./pyproject.toml (repeatable; merged by "
     "union)\n"
     "  --config FILE         add FILE's [tool.hermetic] (a pyproject.toml);\n"
     "                        a file only adds to the command line's policy\n"
@@ -102,10 +103,9 @@ static const char help[] =
     "run pass\n"
     "  -h, --help            this help\n"
     "  --version             the version\n"
-    "\n"
-    "Not in this version yet (rejected): --no-code-exec; and the profile\n"
-    "block-all, which needs it.\n"
-    "\n"
+    "\n";
+
+static const char help_tail[] =
     "Exit status: the target's; 2 when a violation ends it; 1 for "
     "hermetic's\n"
     "own errors; 126 target not executable; 127 target not found.\n"
@@ -117,6 +117,44 @@ static const char help[] =
     "native code; --kernel is what holds native code too.  See the "
     "README's\n"
     "Security model and Limitations.\n";
+
+/* The help, with the profiles and guards this build has. */
+static void
+print_help(void)
+{
+    char built[128], unbuilt[256] = "", note[512] = "";
+    size_t n = 0, nprof = 0;
+
+    hm_profiles_built(built, sizeof(built), ", ");
+    for (const struct hm_field *f = hm_fields; f->name != NULL; f++) {
+        if (!hm_field_built(f) && n < sizeof(unbuilt)) {
+            n += (size_t)snprintf(unbuilt + n, sizeof(unbuilt) - n, "%s%s",
+                                  n > 0 ? ", " : "", f->cli);
+        }
+    }
+    if (n > 0) {
+        size_t len =
+            (size_t)snprintf(note, sizeof(note),
+                             "Not in this version yet (refused): %s", unbuilt);
+
+        for (size_t i = 0; hm_profile_names[i] != NULL; i++) {
+            if (hm_profile_unbuilt(hm_profile_names[i]) != NULL &&
+                len < sizeof(note)) {
+                len += (size_t)snprintf(note + len, sizeof(note) - len, "%s%s",
+                                        nprof++ ? ", " : "; profile ",
+                                        hm_profile_names[i]);
+            }
+        }
+        if (len < sizeof(note)) {
+            snprintf(note + len, sizeof(note) - len, ".\n\n");
+        }
+    }
+    fputs(help_head, stdout);
+    fputs(built, stdout);
+    fputs(help_middle, stdout);
+    fputs(note, stdout);
+    fputs(help_tail, stdout);
+}
 
 static int
 report(int status, const struct hm_cli_error *e)
@@ -395,7 +433,11 @@ main(int argc, char **argv)
     if (hm_cli_parse(argc, argv, &cli, &e) < 0) {
         status = report(1, &e);
     } else if (cli.help || cli.version) {
-        fputs(cli.help ? help : "hermetic " HM_VERSION "\n", stdout);
+        if (cli.help) {
+            print_help();
+        } else {
+            fputs("hermetic " HM_VERSION "\n", stdout);
+        }
     } else {
         status = report(run(&cli, &e), &e);
     }

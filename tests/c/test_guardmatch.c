@@ -75,6 +75,46 @@ test_env_allowed(void)
     }
 }
 
+struct write_row {
+    const char *name;
+    const char *allow;
+    int block;
+    int want;
+};
+
+/* Only the bookkeeping variable, and only where allow_env names it. */
+static const struct write_row write_rows[] = {
+    {"PYTEST_CURRENT_TEST", "PYTEST_CURRENT_TEST", 1, 1},
+    {"PYTEST_CURRENT_TEST", NULL, 1, 0},
+    {"PYTEST_VERSION", "PYTEST_VERSION", 1, 1},
+    {"PYTEST_CURRENT_TEST", "OTHER", 1, 0},
+    {"SECRET", "SECRET", 1, 0},
+    {"PATH", NULL, 1, 0},
+    {"PYTEST_CURRENT_TESTX", "PYTEST_CURRENT_TESTX", 1, 0},
+    {"SECRET", NULL, 0, 1},
+};
+
+static void
+test_env_writable(void)
+{
+    for (size_t i = 0; i < sizeof(write_rows) / sizeof(write_rows[0]); i++) {
+        const struct write_row *r = &write_rows[i];
+        struct hm_policy p;
+
+        hm_policy_init(&p);
+        if (r->block) {
+            hm_policy_set_bool(&p, "block_environment", 1);
+        }
+        if (r->allow != NULL) {
+            hm_policy_add(&p, "allow_env", r->allow);
+        }
+        TAP_OK(hm_env_writable(&p, r->name, strlen(r->name)) == r->want,
+               "write %s (allow %s, block %d)", r->name,
+               r->allow ? r->allow : "-", r->block);
+        hm_policy_free(&p);
+    }
+}
+
 struct keep_row {
     const char *name;
     int want_keep;
@@ -188,6 +228,7 @@ int
 main(void)
 {
     test_env_allowed();
+    test_env_writable();
     test_env_keep();
     test_module_matches();
     test_ffi();

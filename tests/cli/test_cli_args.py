@@ -83,6 +83,51 @@ def test_guards_not_built_yet_are_refused(run_cli, marker, flags):
     assert not path.exists()
 
 
+def test_profile_needing_an_unbuilt_guard_is_named(run_cli, marker):
+    from hermetic import _core
+
+    try:
+        _core.Policy(profile="block-all")
+        pytest.skip("every guard of block-all is built")
+    except ValueError:
+        pass
+    path, target = marker
+    proc = run_cli("--profile", "block-all", "--", *target)
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 1, proc.stderr
+    assert lines[0] == (
+        "hermetic: --profile block-all: needs --no-code-exec, which is not available in this "
+        "version"
+    )
+    assert lines[1].startswith("hint: the profiles of this version: net-hermetic")
+    assert "block-all" not in lines[1]
+    assert not path.exists()
+
+
+def test_help_offers_only_profiles_that_run(run_cli):
+    from hermetic import _core
+
+    out = run_cli("--help").stdout
+    offered = out[out.index("--profile NAME") : out.index("--config FILE")]
+    for name in _core.PROFILES:
+        try:
+            _core.Policy(profile=name)
+            assert name in offered, out
+        except ValueError:
+            assert name not in offered, out
+
+
+def test_stray_word_after_fs_readonly_suggests_the_root_form(run_cli, marker):
+    path, target = marker
+    proc = run_cli("--fs-readonly", "root", "--", *target)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "hermetic: missing '--' before the target: root",
+        "hint: to read only under root, write --fs-readonly=root; and put '--' before the target",
+    ]
+    assert not path.exists()
+
+
 def test_target_not_found(run_cli, tmp_path):
     proc = run_cli("--no-network", "--", str(tmp_path / "no-such-program"))
     assert proc.returncode == 127, proc.stderr

@@ -145,3 +145,49 @@ def test_help_lists_the_readable_environment(run_cli):
         assert flag in proc.stdout
     for name in ("PATH", "HOME", "LC_*", "PYTHON*", "_PYTHON_*", "SSL_CERT_DIR", "NO_COLOR"):
         assert name in proc.stdout
+
+
+def test_cli_block_native_keeps_hermetic_importable(run_cli, tmp_path):
+    """hermetic's own core is the file already loaded; a copy of it is not."""
+    import hermetic._core
+
+    core = Path(hermetic._core.__file__)
+    shutil.copy(core, tmp_path / core.name)
+    code = f"""
+import sys, hermetic, hermetic._core, hermetic.pytest_plugin
+print("ok")
+sys.path.insert(0, {str(tmp_path)!r})
+try:
+    import _core
+except ImportError as exc:
+    print(type(exc).__name__, exc)
+"""
+    proc = run_cli("--block-native", "--", "python", "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "ok",
+        "NativeViolation native import blocked: _core",
+    ]
+
+
+def test_cli_block_native_runs_pytest_with_the_plugin(run_cli, tmp_path):
+    (tmp_path / "test_x.py").write_text("def test_x():\n    import json\n")
+    proc = run_cli(
+        "--block-native", "--", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        "test_x.py", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
+
+
+def test_cli_no_env_runs_pytest_with_its_variables_allowed(run_cli, tmp_path):
+    (tmp_path / "test_x.py").write_text(
+        "import os\n\ndef test_x(tmp_path):\n"
+        "    assert os.environ['PYTEST_CURRENT_TEST'].endswith('(call)')\n"
+    )
+    proc = run_cli(
+        "--no-env", "--allow-env", "PYTEST_CURRENT_TEST", "--allow-env", "PYTEST_VERSION",
+        "--", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
