@@ -35,8 +35,8 @@ enum hm_flag {
 /* Guards that exist in this build; asking for another one is an error. */
 #define HM_BUILT_FLAGS                                                        \
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
-     HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_NATIVE |           \
-     HM_TRACE | HM_SEALED)
+     HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_CODE_EXEC |        \
+     HM_BLOCK_NATIVE | HM_TRACE | HM_SEALED)
 
 /* deny_imports has no flag of its own: 1 when its guard is built. */
 #define HM_BUILT_DENY_IMPORTS 1

@@ -58,6 +58,14 @@ static const struct hm_event events[] = {
     {"ctypes.dlopen", EV_DLOPEN, HM_BLOCK_NATIVE, hm_native_event},
     {"ctypes.dlsym", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
     {"ctypes.dlsym/handle", EV_DLSYM, HM_BLOCK_NATIVE, hm_native_event},
+    {"compile", EV_COMPILE, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"cpython.run_command", EV_RUN_MAIN, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"cpython.run_file", EV_RUN_MAIN, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"cpython.run_module", EV_RUN_MAIN, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"cpython.run_stdin", EV_RUN_STDIN, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"marshal.loads", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"marshal.load", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"code.__new__", EV_CODE_NEW, HM_BLOCK_CODE_EXEC, hm_code_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -487,7 +495,7 @@ hm_python_setup(void)
     }
     setup_tstate = PyThreadState_Get();
     if (hm_proc_setup() < 0 || hm_net_setup() < 0 ||
-        subinterpreter_setup() < 0) {
+        subinterpreter_setup() < 0 || hm_code_setup() < 0) {
         goto out;
     }
     if (hm.from_env &&

@@ -63,6 +63,11 @@ enum hm_event_kind {
     EV_ENV_WRITE,
     EV_DLOPEN,
     EV_DLSYM,
+    EV_COMPILE,
+    EV_RUN_MAIN,
+    EV_RUN_STDIN,
+    EV_MARSHAL,
+    EV_CODE_NEW,
 };
 
 /* audit.c */
@@ -138,6 +143,11 @@ int hm_native_event(enum hm_event_kind kind, const char *event,
                     PyObject *args);
 int hm_native_load(PyObject *name, PyObject *filename);
 int hm_native_setup(void);
+
+/* codeguard.c */
+int hm_code_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_code_setup(void);
+int hm_code_sync(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);
