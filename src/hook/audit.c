@@ -66,6 +66,8 @@ static const struct hm_event events[] = {
     {"marshal.loads", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
     {"marshal.load", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
     {"code.__new__", EV_CODE_NEW, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"function.__new__", EV_FUNCTION_NEW, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"object.__setattr__", EV_SETATTR, HM_BLOCK_CODE_EXEC, hm_code_event},
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */

@@ -23,24 +23,26 @@
 /* What a captured code object is allowed to do. */
 enum role {
     R_NONE,
-    R_GENERATOR,        /* namedtuple, dataclasses, site.addpackage */
-    R_CWFR,             /* importlib._bootstrap._call_with_frames_removed */
-    R_LOAD_UNLOCKED,    /* importlib._bootstrap._load_unlocked */
-    R_FROZEN_EXEC,      /* FrozenImporter.exec_module */
-    R_EXEC_MODULE,      /* _LoaderBasics.exec_module */
-    R_SOURCE_GET_CODE,  /* SourceLoader.get_code */
-    R_SOURCELESS_CODE,  /* SourcelessFileLoader.get_code */
-    R_SOURCE_TO_CODE,   /* SourceLoader.source_to_code */
-    R_COMPILE_BYTECODE, /* _bootstrap_external._compile_bytecode */
-    R_RUN_CODE,         /* runpy._run_code */
-    R_RUN_MODULE_AS_MAIN /* runpy._run_module_as_main */,
-    R_RUN_MODULE, /* runpy.run_module */
-    R_RUN_PATH,   /* runpy.run_path */
+    R_GENERATOR,          /* namedtuple, dataclasses, site.addpackage */
+    R_COMPILE_ONLY,       /* typing.ForwardRef.__init__: compiles only */
+    R_CODE_FLAGS,         /* types.coroutine: sets a flag of a function */
+    R_CWFR,               /* importlib._bootstrap._call_with_frames_removed */
+    R_LOAD_UNLOCKED,      /* importlib._bootstrap._load_unlocked */
+    R_FROZEN_EXEC,        /* FrozenImporter.exec_module */
+    R_EXEC_MODULE,        /* _LoaderBasics.exec_module */
+    R_SOURCE_GET_CODE,    /* SourceLoader.get_code */
+    R_SOURCELESS_CODE,    /* SourcelessFileLoader.get_code */
+    R_SOURCE_TO_CODE,     /* SourceLoader.source_to_code */
+    R_COMPILE_BYTECODE,   /* _bootstrap_external._compile_bytecode */
+    R_RUN_CODE,           /* runpy._run_code */
+    R_RUN_MODULE_AS_MAIN, /* runpy._run_module_as_main */
+    R_RUN_MODULE,         /* runpy.run_module */
+    R_RUN_PATH,           /* runpy.run_path */
 };
 
 /* Standard-library functions captured when their module is loaded.
- * attr is looked up in a loaded module; its last part names the code
- * object among the module code's constants. */
+ * attr is looked up in a loaded module, or followed through the module
+ * code's constants ("C.m": method m in the body of class C). */
 struct watch {
     const char *module;
     const char *file; /* relative to the standard library directory */
@@ -54,6 +56,8 @@ static const struct watch watches[] = {
     {"dataclasses", "dataclasses.py", "_FuncBuilder.add_fns_to_class",
      R_GENERATOR},
     {"site", "site.py", "addpackage", R_GENERATOR},
+    {"typing", "typing.py", "ForwardRef.__init__", R_COMPILE_ONLY},
+    {"types", "types.py", "coroutine", R_CODE_FLAGS},
     {"runpy", "runpy.py", "_run_code", R_RUN_CODE},
     {"runpy", "runpy.py", "_run_module_as_main", R_RUN_MODULE_AS_MAIN},
     {"runpy", "runpy.py", "run_module", R_RUN_MODULE},
@@ -473,6 +477,8 @@ judge(PyFrameObject *f, int is_compile, int is_marshal, PyObject *filename,
     switch (frame_role(f)) {
     case R_GENERATOR:
         return is_marshal ? V_BLOCK : V_ALLOW;
+    case R_COMPILE_ONLY:
+        return is_compile ? V_ALLOW : V_BLOCK;
     case R_FROZEN_EXEC:
         return is_compile || is_marshal ? V_BLOCK : V_IMPORT;
     case R_COMPILE_BYTECODE:
@@ -538,19 +544,13 @@ is_stdlib_file(PyObject *path, const char *rel)
     return realpath(s, real) != NULL && strcmp(real, want) == 0;
 }
 
-static const char *
-last_part(const char *attr)
-{
-    const char *dot = strrchr(attr, '.');
-
-    return dot != NULL ? dot + 1 : attr;
-}
-
-/* Remembers the code objects called name among code's constants, two
- * levels deep (functions, and methods in class bodies). */
+/* Remembers the code object at the dotted path among code's constants:
+ * "f" is a function of the module, "C.m" a method in class C's body. */
 static void
-capture_consts(PyObject *code, const char *name, enum role role, int depth)
+capture_consts(PyObject *code, const char *path, enum role role)
 {
+    const char *dot = strchr(path, '.');
+    size_t len = dot != NULL ? (size_t)(dot - path) : strlen(path);
     PyObject *consts = PyObject_GetAttrString(code, "co_consts");
 
     if (consts == NULL || !PyTuple_Check(consts)) {
@@ -560,16 +560,16 @@ capture_consts(PyObject *code, const char *name, enum role role, int depth)
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
         PyObject *c = PyTuple_GET_ITEM(consts, i);
-        PyObject *n;
+        PyObject *n =
+            PyCode_Check(c) ? PyObject_GetAttrString(c, "co_name") : NULL;
+        const char *s = n != NULL ? PyUnicode_AsUTF8(n) : NULL;
 
-        if (!PyCode_Check(c)) {
-            continue;
-        }
-        n = PyObject_GetAttrString(c, "co_name");
-        if (n != NULL && PyUnicode_CompareWithASCIIString(n, name) == 0) {
-            remember(c, role);
-        } else if (depth > 0) {
-            capture_consts(c, name, role, depth - 1);
+        if (s != NULL && strlen(s) == len && strncmp(s, path, len) == 0) {
+            if (dot == NULL) {
+                remember(c, role);
+            } else {
+                capture_consts(c, dot + 1, role);
+            }
         }
         Py_XDECREF(n);
         PyErr_Clear();
@@ -604,8 +604,7 @@ capture_module(PyObject *code, PyObject *globals, PyObject *loader)
             PyErr_Clear();
         }
         if (loader == NULL || is_stdlib_file(path, watches[i].file)) {
-            capture_consts(code, last_part(watches[i].attr), watches[i].role,
-                           2);
+            capture_consts(code, watches[i].attr, watches[i].role);
         }
     }
     Py_XDECREF(path);
@@ -817,6 +816,34 @@ main_event(enum hm_event_kind kind, PyObject *args)
     return 0;
 }
 
+/* types.coroutine marks a generator function's code as a coroutine with
+ * code.replace(co_flags=...): the same code, one flag more. */
+static int
+code_flags_ok(void)
+{
+    return frame_role(PyEval_GetFrame()) == R_CODE_FLAGS;
+}
+
+/* object.__setattr__ (obj, name, value): a function given another code
+ * object runs it, like types.FunctionType. */
+static int
+setattr_event(PyObject *args)
+{
+    PyObject *name;
+
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2 ||
+        !PyFunction_Check(PyTuple_GET_ITEM(args, 0))) {
+        return 0;
+    }
+    name = PyTuple_GET_ITEM(args, 1);
+    if (PyUnicode_Check(name) &&
+        PyUnicode_CompareWithASCIIString(name, "__code__") == 0 &&
+        !code_flags_ok()) {
+        return block_code("function");
+    }
+    return 0;
+}
+
 static int
 marshal_event(const char *event)
 {
@@ -831,8 +858,11 @@ marshal_event(const char *event)
 
 /*
  * marshal.loads, marshal.load, code.__new__ (code objects by hand, and
- * code.replace), compile and cpython.run_*.  Before the set-up the
- * captured code objects do not exist yet: the start-up is let through.
+ * code.replace), function.__new__ and a function's __code__ set (the only
+ * ways to run a code object without exec or eval: blocking them leaves
+ * the code objects typing compiles inert), compile and cpython.run_*.  Before
+ * the set-up the captured code objects do not exist yet: the start-up is let
+ * through.
  *
  * XXX: code run before initialisation completes (a PYTHONPATH that
  * shadows encodings) is not judged.
@@ -847,7 +877,11 @@ hm_code_event(enum hm_event_kind kind, const char *event, PyObject *args)
     case EV_MARSHAL:
         return marshal_event(event);
     case EV_CODE_NEW:
-        return block_code("code");
+        return code_flags_ok() ? 0 : block_code("code");
+    case EV_FUNCTION_NEW:
+        return block_code("function");
+    case EV_SETATTR:
+        return setattr_event(args);
     default:
         return main_event(kind, args);
     }

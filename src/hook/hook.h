@@ -68,6 +68,8 @@ enum hm_event_kind {
     EV_RUN_STDIN,
     EV_MARSHAL,
     EV_CODE_NEW,
+    EV_FUNCTION_NEW,
+    EV_SETATTR,
 };
 
 /* audit.c */

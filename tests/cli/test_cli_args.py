@@ -71,11 +71,10 @@ NOT_YET_BUILT = [
     ["--fs-readonly"],
     ["--fs-readonly=/tmp"],
     ["--allow-write", "/tmp"],
-    ["--no-code-exec"],
     ["--no-interpreter-mutation"],
     ["--profile", "block-all"],
     ["--profile", "fs-readonly"],
-    ["--no-env", "--no-code-exec"],
+    ["--no-code-exec", "--fs-readonly"],
 ]
 
 

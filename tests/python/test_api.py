@@ -340,7 +340,6 @@ NOT_YET_BUILT = [
     "fs_readonly=True",
     "fs_root='/tmp'",
     "allow_write=['/tmp']",
-    "block_code_exec=True",
     "block_interpreter_mutation=True",
 ]
 

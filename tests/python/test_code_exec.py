@@ -52,7 +52,7 @@ def test_blocked(probe, name, body, what):
 
 def test_captured_reference_is_blocked(probe):
     out = probe("return e('1')", setup="e = eval", **POLICY)
-    out.assert_blocked("code_exec", "compile", "dynamic code execution disabled: compile")
+    out.assert_blocked("code_exec", "eval", "dynamic code execution disabled: eval")
 
 
 def test_violation_is_not_an_oserror(probe):
@@ -158,9 +158,28 @@ def test_guard_off_after_the_blocker(run_py):
 
 
 def test_typing_string_annotations_are_dynamic_code(probe):
-    """get_type_hints compiles and evaluates string annotations (README, Limitations)."""
+    """get_type_hints evaluates string annotations: eval (README, Limitations)."""
     out = probe(
         "import typing\nclass A:\n    x: 'int'\nreturn typing.get_type_hints(A)",
         **POLICY,
     )
-    out.assert_blocked("code_exec", "compile", "dynamic code execution disabled: compile")
+    out.assert_blocked("code_exec", "eval", "dynamic code execution disabled: eval")
+
+
+def test_typed_dict_with_string_annotations(probe):
+    """typing compiles forward references (never runs them): TypedDict still works."""
+    out = probe(
+        "import typing\nclass T(typing.TypedDict):\n    x: 'int'\nreturn T(x=1)['x']",
+        **POLICY,
+    )
+    out.assert_result(1)
+
+
+def test_types_coroutine_and_asyncio(probe):
+    """types.coroutine replaces a code object's flags: the same code, allowed."""
+    out = probe(
+        "import asyncio, types\n@types.coroutine\ndef g():\n    yield\n"
+        "async def main():\n    return 5\nreturn asyncio.run(main())",
+        **POLICY,
+    )
+    out.assert_result(5)
