@@ -253,6 +253,19 @@ bytecode_ok(PyFrameObject *cb)
     return ok;
 }
 
+/* marshal <- _call_with_frames_removed <- FrozenImporter.exec_module:
+ * _imp.get_frozen_object unmarshals code frozen into the interpreter
+ * (Python 3.13 fires marshal.loads for it). */
+static int
+frozen_ok(PyFrameObject *cwfr)
+{
+    PyFrameObject *em = PyFrame_GetBack(cwfr);
+    int ok = frame_role(em) == R_FROZEN_EXEC;
+
+    Py_XDECREF(em);
+    return ok;
+}
+
 /* 1 when f is the outermost frame of its thread, or NULL. */
 static int
 outermost(PyFrameObject *f)
@@ -490,7 +503,10 @@ judge(PyFrameObject *f, int is_compile, int is_marshal, PyObject *filename,
         if (is_compile) {
             return source_compile_ok(f) ? V_ALLOW : V_BLOCK;
         }
-        *loader = is_marshal ? NULL : module_exec_loader(f);
+        if (is_marshal) {
+            return frozen_ok(f) ? V_ALLOW : V_BLOCK;
+        }
+        *loader = module_exec_loader(f);
         return *loader != NULL ? V_IMPORT : V_BLOCK;
     default:
         break;
@@ -755,9 +771,11 @@ interactive(void)
 }
 
 /*
- * Ends the interpreter's prompt loop: it reports an error and reads the
- * next statement, so a plain violation would be raised at every line.
- * SystemExit ends the loop and the process cleanly, status 2 as for a
+ * Ends the process at the interpreter's prompt: its loop reports an error
+ * and reads the next statement (a violation would be raised at every
+ * line), and Python 3.13's loop does not end on SystemExit raised there.
+ * No Python frame is running (the prompt compiles from C), so the
+ * interpreter is finalised as sys.exit would, with status 2 as for a
  * violation that reaches the top.
  */
 static int
@@ -765,18 +783,13 @@ block_interactive(void)
 {
     static const char line[] = "hermetic: blocked action: dynamic code "
                                "execution disabled: interactive\n";
-    PyObject *status;
     ssize_t w;
 
     block_code("interactive");
     PyErr_Clear();
     w = write(STDERR_FILENO, line, sizeof(line) - 1);
     (void)w;
-    status = PyLong_FromLong(2);
-    if (status != NULL) {
-        PyErr_SetObject(PyExc_SystemExit, status);
-        Py_DECREF(status);
-    }
+    Py_Exit(2);
     return -1;
 }
 

@@ -97,7 +97,7 @@ ATTACKS = {
     ),
     "timeit": ("import timeit\ntimeit.timeit('1', number=1)", "compile"),
     "typing.ForwardRef evaluated": (
-        "import typing\ntyping.ForwardRef('__import__(\"os\")')._evaluate(globals(), None, frozenset())",
+        "import typing\ntyping.ForwardRef('__import__(\"os\")')._evaluate(globals(), None, recursive_guard=frozenset())",
         "eval",
     ),
     "FunctionType of a ForwardRef's code": (

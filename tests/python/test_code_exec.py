@@ -5,7 +5,10 @@ Each case runs in a fresh interpreter (see conftest.probe).
 
 import pytest
 
-from conftest import trace_lines
+
+def trace_lines(text):
+    return [line for line in text.splitlines() if line.startswith("[hermetic]")]
+
 
 POLICY = {"block_code_exec": True, "trace": True}
 
