@@ -16,6 +16,10 @@
  */
 #include "hook.h"
 
+#if PY_VERSION_HEX < 0x030B0000
+#include <frameobject.h> /* PyFrame_GetBack: not in Python.h before 3.11 */
+#endif
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

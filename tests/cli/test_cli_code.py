@@ -1,5 +1,7 @@
 """The dynamic code guard through the launcher (`--no-code-exec`)."""
 
+import sys
+
 import pytest
 
 
@@ -111,6 +113,11 @@ def test_interactive_prompt_is_blocked(run_cli, argv):
     )
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11),
+    reason="pytest imports the exceptiongroup backport, whose singledispatch "
+    "registration evaluates string annotations (eval): refused (README)",
+)
 def test_pytest_assertion_rewriting(run_cli, tmp_path):
     test = tmp_path / "test_tiny.py"
     test.write_text(
