@@ -41,9 +41,9 @@ enum hm_kernel_level { HM_KLEVEL_OFF, HM_KLEVEL_ON, HM_KLEVEL_STRICT };
 /* Guards that exist in this build; asking for another one is an error. */
 #define HM_BUILT_FLAGS                                                        \
     (HM_BLOCK_NETWORK | HM_ALLOW_LOCALHOST | HM_BLOCK_UNIX_SOCKETS |          \
-     HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_NATIVE |           \
-     HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION | HM_TRACE | HM_SEALED |  \
-     HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE)
+     HM_BLOCK_SUBPROCESS | HM_BLOCK_ENVIRONMENT | HM_BLOCK_CODE_EXEC |        \
+     HM_BLOCK_NATIVE | HM_FS_READONLY | HM_BLOCK_INTERPRETER_MUTATION |       \
+     HM_TRACE | HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE)
 
 /* deny_imports has no flag of its own: 1 when its guard is built. */
 #define HM_BUILT_DENY_IMPORTS 1

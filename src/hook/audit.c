@@ -40,9 +40,9 @@ static int main_event(enum hm_event_kind kind, const char *event,
     {                                                                         \
         name, EV_FS_MUTATION, FS_MASK, hm_fs_event                            \
     }
-#define RUN_MAIN(name)                                                        \
+#define RUN_MAIN(name, kind)                                                  \
     {                                                                         \
-        name, EV_RUN_MAIN, FS_MASK | INTERP_MASK, main_event                  \
+        name, kind, FS_MASK | INTERP_MASK | HM_BLOCK_CODE_EXEC, main_event    \
     }
 
 static const struct hm_event events[] = {
@@ -88,11 +88,17 @@ static const struct hm_event events[] = {
     FS_MUTATION("os.setxattr"),
     FS_MUTATION("os.removexattr"),
     {"os.chdir", EV_CHDIR, INTERP_MASK, hm_interp_event},
-    RUN_MAIN("cpython.run_file"),
-    RUN_MAIN("cpython.run_command"),
-    RUN_MAIN("cpython.run_module"),
-    RUN_MAIN("cpython.run_stdin"),
-    RUN_MAIN("cpython.run_interactivehook"),
+    {"compile", EV_COMPILE, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"marshal.loads", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"marshal.load", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"code.__new__", EV_CODE_NEW, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"function.__new__", EV_FUNCTION_NEW, HM_BLOCK_CODE_EXEC, hm_code_event},
+    {"object.__setattr__", EV_SETATTR, HM_BLOCK_CODE_EXEC, hm_code_event},
+    RUN_MAIN("cpython.run_file", EV_RUN_MAIN),
+    RUN_MAIN("cpython.run_command", EV_RUN_MAIN),
+    RUN_MAIN("cpython.run_module", EV_RUN_MAIN),
+    RUN_MAIN("cpython.run_stdin", EV_RUN_STDIN),
+    RUN_MAIN("cpython.run_interactivehook", EV_RUN_HOOK),
 };
 
 /* Open addressing over a power-of-two table of indexes into events[]. */
@@ -157,14 +163,22 @@ shared_event(enum hm_event_kind kind, const char *event, PyObject *args)
     return hm_fs_event(kind, event, args);
 }
 
-/* The main program starts (CLI mode): sys.path now holds what the
- * program was started with; latch the readable set and the snapshot. */
+/* The main program starts (CLI mode): the code guard judges how, and
+ * sys.path now holds what the program was started with, so the
+ * filesystem and interpreter guards latch their readable set and
+ * snapshot. */
 static int
 main_event(enum hm_event_kind kind, const char *event, PyObject *args)
 {
-    (void)kind;
-    (void)event;
-    (void)args;
+    /* The interactive hook is no main program: the prompt after it is
+     * dynamic code, which the code guard must still see as such. */
+    if ((hm.mask & HM_BLOCK_CODE_EXEC) && kind != EV_RUN_HOOK &&
+        hm_code_event(kind, event, args) < 0) {
+        return -1;
+    }
+    if (!(hm.mask & (FS_MASK | INTERP_MASK))) {
+        return 0;
+    }
     hm_fs_latch();
     return hm_interp_latch();
 }
@@ -614,7 +628,7 @@ hm_python_setup(void)
     }
     setup_tstate = PyThreadState_Get();
     if (hm_proc_setup() < 0 || hm_net_setup() < 0 || hm_fs_setup() < 0 ||
-        subinterpreter_setup() < 0) {
+        subinterpreter_setup() < 0 || hm_code_setup() < 0) {
         goto out;
     }
     if (hm.from_env &&

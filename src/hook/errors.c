@@ -192,14 +192,20 @@ final_line(PyObject *value)
 static PyObject *
 excepthook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
+    /* The classes exist only once a violation was raised or hermetic's
+     * module imported: an ordinary error can come first. */
+    PyObject *base = hm_error_class("policy");
+
     (void)self;
     if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "excepthook takes 3 arguments");
         return NULL;
     }
-    /* No class yet: no violation was ever raised in this process. */
-    if (PyThread_get_thread_ident() != main_thread || classes[0].cls == NULL ||
-        !PyObject_IsInstance(args[1], classes[0].cls)) {
+    if (base == NULL) {
+        PyErr_Clear();
+    }
+    if (PyThread_get_thread_ident() != main_thread || base == NULL ||
+        !PyObject_IsInstance(args[1], base)) {
         return PyObject_CallFunctionObjArgs(saved_excepthook, args[0], args[1],
                                             args[2], NULL);
     }

@@ -77,6 +77,13 @@ enum hm_event_kind {
     EV_SQLITE_CONNECT,
     EV_CHDIR,
     EV_RUN_MAIN,
+    EV_RUN_HOOK,
+    EV_COMPILE,
+    EV_RUN_STDIN,
+    EV_MARSHAL,
+    EV_CODE_NEW,
+    EV_FUNCTION_NEW,
+    EV_SETATTR,
 };
 
 /* audit.c */
@@ -183,6 +190,11 @@ int hm_interp_event(enum hm_event_kind kind, const char *event,
                     PyObject *args);
 int hm_interp_check(void);
 int hm_interp_latch(void);
+
+/* codeguard.c */
+int hm_code_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_code_setup(void);
+int hm_code_sync(void);
 
 /* childenv.c */
 PyObject *hm_child_env_list(PyObject *env_list);

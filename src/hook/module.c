@@ -605,7 +605,7 @@ core_push(PyObject *module, PyObject *arg)
         return PyErr_NoMemory();
     }
     if (hm_net_setup() < 0 || hm_fs_setup() < 0 || hm_env_sync() < 0 ||
-        hm_import_sync() < 0 || hm_interp_latch() < 0) {
+        hm_import_sync() < 0 || hm_code_sync() < 0 || hm_interp_latch() < 0) {
         stack_remove(id);
         stack_sync_after_error();
         return NULL;

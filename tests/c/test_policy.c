@@ -391,7 +391,7 @@ static const struct unbuilt_row unbuilt_rows[] = {
     {"exec-deny", NULL, NULL, NULL},
     {"fs-readonly", NULL, NULL, NULL},
     {"block-native", NULL, NULL, NULL},
-    {"block-all", NULL, NULL, "block_code_exec"},
+    {"block-all", NULL, NULL, NULL},
     {NULL, "allow_domains", "example.com", NULL},
     {NULL, "allow_ips", "10.0.0.0/8", NULL},
     {NULL, "fs_root", "/srv", NULL},

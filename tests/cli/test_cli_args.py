@@ -67,22 +67,6 @@ def test_bad_command_line(run_cli, marker, flags):
     assert not path.exists()
 
 
-NOT_YET_BUILT = [
-    ["--no-code-exec"],
-    ["--profile", "block-all"],
-    ["--no-env", "--no-code-exec"],
-]
-
-
-@pytest.mark.parametrize("flags", NOT_YET_BUILT, ids=" ".join)
-def test_guards_not_built_yet_are_refused(run_cli, marker, flags):
-    """A guard this build lacks is an error: the target never runs with less than asked."""
-    path, target = marker
-    proc = run_cli(*flags, "--", *target)
-    assert_hermetic_error(proc)
-    assert not path.exists()
-
-
 def test_profile_needing_an_unbuilt_guard_is_named(run_cli, marker):
     from hermetic import _core
 

@@ -336,41 +336,6 @@ say(net())
     assert last == "net ok"
 
 
-NOT_YET_BUILT = [
-    "block_code_exec=True",
-]
-
-
-@pytest.mark.parametrize("kwargs", NOT_YET_BUILT)
-def test_guards_not_built_yet_are_refused(run_py, kwargs):
-    """Asking for a guard this build lacks must fail loudly, never pretend to guard."""
-    name = kwargs.split("=")[0]
-    code = f"""
-try:
-    with hermetic_blocker(block_network=True, {kwargs}):
-        say("entered")
-except ValueError as exc:
-    say("ValueError", exc)
-say(net())
-"""
-    first, last = run(run_py, code)
-    assert first.startswith("ValueError"), first
-    assert name in first
-    assert last == "net ok"
-
-
-@pytest.mark.parametrize("profile", ["block-all"])
-def test_profiles_not_built_yet_are_refused(run_py, profile):
-    code = f"""
-try:
-    with hermetic_blocker(profile={profile!r}):
-        say("entered")
-except ValueError as exc:
-    say("ValueError")
-"""
-    assert run(run_py, code) == ["ValueError"]
-
-
 @pytest.mark.parametrize(
     ("profile", "expected"),
     [
