@@ -139,6 +139,7 @@ void hm_output_default(void);
 void hm_report_write(const struct hm_block *b, int observe, const char *line,
                      size_t len);
 PyObject *hm_output_pass_fds(PyObject *fds);
+PyObject *hm_output_file_actions(PyObject *actions);
 
 /* module.c */
 void hm_stack_changed(void);

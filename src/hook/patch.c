@@ -319,12 +319,13 @@ hm_patch_tuple(struct hm_patch *p, hm_patch_fn fn, PyObject *self,
     return result;
 }
 
-/* Where the argument called name (or at position pos) is, or -1. */
+/* Where the argument called name (or at position pos; -1 for a
+ * keyword-only one) is, or -1. */
 Py_ssize_t
 hm_arg_index(Py_ssize_t nargs, PyObject *kwnames, Py_ssize_t pos,
              const char *name)
 {
-    if (pos < nargs) {
+    if (pos >= 0 && pos < nargs) {
         return pos;
     }
     for (Py_ssize_t i = 0; kwnames && i < PyTuple_GET_SIZE(kwnames); i++) {

@@ -168,6 +168,33 @@ env_arg_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
                               hm_child_env_dict(args[at]));
 }
 
+/* posix_spawn(p): also keeps our report descriptors open in the child
+ * (file_actions=, keyword-only). */
+static PyObject *
+spawn_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+            Py_ssize_t nargs, PyObject *kwnames)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    Py_ssize_t at = hm_arg_index(nargs, kwnames, -1, "file_actions");
+    PyObject **vec, *actions, *result;
+
+    if (hm.n == 0 || at < 0) {
+        return env_arg_guard(p, self, args, nargs, kwnames);
+    }
+    actions = hm_output_file_actions(args[at]);
+    vec = actions != NULL ? PyMem_New(PyObject *, total) : NULL;
+    if (vec == NULL) {
+        Py_XDECREF(actions);
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    }
+    memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
+    vec[at] = actions;
+    result = env_arg_guard(p, self, vec, nargs, kwnames);
+    PyMem_Free(vec);
+    Py_DECREF(actions);
+    return result;
+}
+
 /* Saves a variable's value (malloc'd, or NULL) to put it back later. */
 static char *
 save_var(const char *name)
@@ -216,8 +243,8 @@ system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 HM_PATCH_THUNKS(fork_exec, fork_exec_guard, p_fork_exec)
 HM_PATCH_THUNKS(execv, execv_guard, p_execv)
 HM_PATCH_THUNKS(execve, env_arg_guard, p_execve)
-HM_PATCH_THUNKS(spawn, env_arg_guard, p_spawn)
-HM_PATCH_THUNKS(spawnp, env_arg_guard, p_spawnp)
+HM_PATCH_THUNKS(spawn, spawn_guard, p_spawn)
+HM_PATCH_THUNKS(spawnp, spawn_guard, p_spawnp)
 HM_PATCH_THUNKS(system, system_guard, p_system)
 
 int

@@ -16,6 +16,8 @@
  */
 #include "hook.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,4 +200,113 @@ hm_output_pass_fds(PyObject *fds)
     t = PyList_AsTuple(list);
     Py_DECREF(list);
     return t;
+}
+
+/* Appends (action, fd) to list. */
+static int
+add_action(PyObject *list, long action, long fd)
+{
+    PyObject *t = Py_BuildValue("(ll)", action, fd);
+    int rc = t != NULL ? PyList_Append(list, t) : -1;
+
+    Py_XDECREF(t);
+    return rc;
+}
+
+static int
+is_ours(long fd)
+{
+    return fd == hm.out.trace_fd || fd == hm.out.log_fd;
+}
+
+/*
+ * A closefrom(low) that would close our descriptors, rewritten: every
+ * other descriptor open now from low up to ours is closed one by one,
+ * then everything above ours.  (Closing one that is no longer open is not
+ * an error for posix_spawn.)
+ */
+static int
+add_closefrom(PyObject *list, long closefrom, long close, long low)
+{
+    long top =
+        hm.out.trace_fd > hm.out.log_fd ? hm.out.trace_fd : hm.out.log_fd;
+    DIR *d;
+    struct dirent *e;
+    int rc = 0;
+
+    if (low > top) {
+        return add_action(list, closefrom, low);
+    }
+    d = opendir("/proc/self/fd");
+    while (d != NULL && rc == 0 && (e = readdir(d)) != NULL) {
+        long fd = strtol(e->d_name, NULL, 10);
+
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd >= low &&
+            fd < top && !is_ours(fd) && fd != dirfd(d)) {
+            rc = add_action(list, close, fd);
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return rc == 0 ? add_action(list, closefrom, top + 1) : -1;
+}
+
+/*
+ * The file_actions of os.posix_spawn with our report descriptors kept:
+ * Python 3.13's subprocess implements close_fds with POSIX_SPAWN_CLOSEFROM,
+ * which would close them.  New reference; actions itself when there is
+ * nothing to change.
+ */
+PyObject *
+hm_output_file_actions(PyObject *actions)
+{
+    PyObject *posix, *list = NULL, *seq;
+    long closefrom = -1, close = -1;
+
+    if (!output_ready || actions == Py_None ||
+        (hm.out.trace_fd < 0 && hm.out.log_fd < 0)) {
+        Py_INCREF(actions);
+        return actions;
+    }
+    posix = PyImport_ImportModule("posix");
+    if (posix != NULL) {
+        PyObject *c = PyObject_GetAttrString(posix, "POSIX_SPAWN_CLOSEFROM");
+        PyObject *k = PyObject_GetAttrString(posix, "POSIX_SPAWN_CLOSE");
+
+        closefrom = c != NULL ? PyLong_AsLong(c) : -1;
+        close = k != NULL ? PyLong_AsLong(k) : -1;
+        Py_XDECREF(c);
+        Py_XDECREF(k);
+        Py_DECREF(posix);
+    }
+    PyErr_Clear();
+    seq = PySequence_Fast(actions, "file_actions must be a sequence");
+    if (closefrom < 0 || seq == NULL) {
+        Py_XDECREF(seq);
+        PyErr_Clear();
+        Py_INCREF(actions);
+        return actions;
+    }
+    list = PyList_New(0);
+    for (Py_ssize_t i = 0; list != NULL && i < PySequence_Fast_GET_SIZE(seq);
+         i++) {
+        PyObject *a = PySequence_Fast_GET_ITEM(seq, i);
+        int rc;
+
+        if (PyTuple_Check(a) && PyTuple_GET_SIZE(a) == 2 &&
+            PyLong_Check(PyTuple_GET_ITEM(a, 0)) &&
+            PyLong_AsLong(PyTuple_GET_ITEM(a, 0)) == closefrom &&
+            PyLong_Check(PyTuple_GET_ITEM(a, 1))) {
+            rc = add_closefrom(list, closefrom, close,
+                               PyLong_AsLong(PyTuple_GET_ITEM(a, 1)));
+        } else {
+            rc = PyList_Append(list, a);
+        }
+        if (rc < 0) {
+            Py_CLEAR(list);
+        }
+    }
+    Py_DECREF(seq);
+    return list;
 }
