@@ -551,6 +551,7 @@ is_stdlib_file(PyObject *path, const char *rel)
 {
     char want[PATH_MAX], real[PATH_MAX];
     const char *s;
+    int n;
 
     if (!stdlib_known) {
         stdlib_find();
@@ -560,7 +561,10 @@ is_stdlib_file(PyObject *path, const char *rel)
         PyErr_Clear();
         return 0;
     }
-    snprintf(want, sizeof(want), "%s/%s", stdlib_dir, rel);
+    n = snprintf(want, sizeof(want), "%s/%s", stdlib_dir, rel);
+    if (n < 0 || (size_t)n >= sizeof(want)) {
+        return 0; /* a cut path could name another file */
+    }
     return realpath(s, real) != NULL && strcmp(real, want) == 0;
 }
 
