@@ -70,6 +70,10 @@ def call(name, *args):
 def test_curl_cannot_reach_a_loopback_server(run_cli, http_port):
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        # Seen in the sanitizer job: curl hangs with the ASan runtime
+        # preloaded, with or without hermetic.
+        pytest.skip("curl hangs with the ASan runtime preloaded")
     url = f"http://127.0.0.1:{http_port}/"
     assert run_cli("--", "curl", "-sS", url).returncode == 0
     proc = run_cli("--kernel", "--no-network", "--", "curl", "-sS", url)
