@@ -1,20 +1,36 @@
-"""Import up to N standard-library modules (a fixed, sorted list) in one
-fresh process: the start-up and import path under a policy."""
+"""Import the standard-library modules named in a file (one per line) in one
+fresh process: the start-up and import path under a policy.
+
+With no file, print up to N names (default 200) that import here, to make
+that list: bench/run makes it once under `--profile block-all`, so every
+variant imports the same modules.
+"""
 import importlib
 import sys
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 SKIP = {"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo", "lib2to3",
-        "ensurepip", "venv", "pydoc_data", "test", "xxsubtype", "xxlimited", "_xxtestfuzz"}
-names = sorted(n for n in sys.stdlib_module_names if not n.startswith("_") and n not in SKIP) \
-    if hasattr(sys, "stdlib_module_names") else []
-done = 0
-for name in names:
-    if done >= N:
-        break
-    try:
-        importlib.import_module(name)
-    except Exception:  # platform modules (msvcrt, winreg, ...) and blocked ones
-        continue
-    done += 1
-print(done)
+        "ensurepip", "venv", "pydoc_data", "test", "xxsubtype", "xxlimited"}
+
+if len(sys.argv) > 1 and not sys.argv[1].isdigit():
+    names = open(sys.argv[1]).read().split()
+    failed = 0
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            failed += 1
+    print(len(names) - failed)
+else:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    found = []
+    for name in sorted(m for m in sys.stdlib_module_names if not m.startswith("_")):
+        if len(found) >= n:
+            break
+        if name in SKIP:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # platform modules, and what the policy refuses
+            continue
+        found.append(name)
+    print("\n".join(found))
