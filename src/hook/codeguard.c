@@ -725,9 +725,10 @@ guarded_compile(struct hm_patch *p, PyObject *self, PyObject *const *args,
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
     fi = hm_arg_index(nargs, kwnames, 1, "filename");
-    if (f == NULL ||
-        judge(f, 1, 0, fi >= 0 ? args[fi] : NULL, &loader) == V_BLOCK) {
-        block_code(action_name(f, "compile"));
+    /* hm_block returns 0 when only observing policies refuse. */
+    if ((f == NULL ||
+         judge(f, 1, 0, fi >= 0 ? args[fi] : NULL, &loader) == V_BLOCK) &&
+        block_code(action_name(f, "compile")) < 0) {
         return NULL;
     }
     return hm_patch_call(p, self, args, nargs, kwnames);
@@ -746,8 +747,8 @@ guarded_exec(struct hm_patch *p, PyObject *self, PyObject *const *args,
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
     v = f != NULL ? judge(f, 0, 0, NULL, &loader) : V_BLOCK;
-    if (v == V_BLOCK) {
-        block_code(action_name(f, p == &p_eval ? "eval" : "exec"));
+    if (v == V_BLOCK &&
+        block_code(action_name(f, p == &p_eval ? "eval" : "exec")) < 0) {
         return NULL;
     }
     gi = hm_arg_index(nargs, kwnames, 1, "globals");
@@ -793,7 +794,9 @@ block_interactive(void)
                                "execution disabled: interactive\n";
     ssize_t w;
 
-    block_code("interactive");
+    if (block_code("interactive") == 0) {
+        return 0; /* only observed */
+    }
     PyErr_Clear();
     w = write(STDERR_FILENO, line, sizeof(line) - 1);
     (void)w;

@@ -482,16 +482,21 @@ hm_interp_check(void)
                         events are not checked again */
     const char *first = NULL;
     char what[64];
+    int observe;
 
     if (!(hm.mask & HM_BLOCK_INTERPRETER_MUTATION) || !snapped || busy) {
         return 0;
     }
+    /* Only observing policies refuse it: report the change, keep it. */
+    observe = !(hm.enforce_mask & HM_BLOCK_INTERPRETER_MUTATION);
     busy = 1;
     for (size_t i = 0; i < NSNAPS; i++) {
         if (snap_same(&snaps[i])) {
             continue;
         }
-        snap_restore(&snaps[i]);
+        if (!observe) {
+            snap_restore(&snaps[i]);
+        }
         if (first == NULL) {
             first = snaps[i].name;
         }
@@ -501,7 +506,10 @@ hm_interp_check(void)
         return 0;
     }
     snprintf(what, sizeof(what), "sys.%s", first);
-    return block_mutation(what);
+    if (block_mutation(what) < 0) {
+        return -1;
+    }
+    return observe ? hm_interp_latch() : 0;
 }
 
 /* os.chdir (path,): os.chdir and os.fchdir. */

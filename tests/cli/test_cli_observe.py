@@ -236,3 +236,14 @@ def test_block_all_observe(run_cli, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert f"--allow-write {tmp_path}" in proc.stderr
+
+
+def test_pip_download_under_observed_block_all(run_cli, tmp_path):
+    """Observing block-all must not change what pip does: its vendored six
+    execs code and adds a meta path importer, which observe only reports."""
+    proc = run_cli("--observe", "--profile", "block-all", "--", "python", "-m", "pip",
+                   "download", "six", "--no-deps", "--no-cache-dir", "-d", tmp_path / "dl")
+    assert "SystemError" not in proc.stderr, proc.stderr[-2000:]
+    assert "ModuleNotFoundError" not in proc.stderr, proc.stderr[-2000:]
+    assert "  hosts: pypi.org" in proc.stderr, proc.stderr[-2000:]
+    assert "--allow-domain pypi.org" in proc.stderr
