@@ -184,8 +184,8 @@ main_event(enum hm_event_kind kind, const char *event, PyObject *args)
 }
 
 /* Writes the whole buffer, retrying on EINTR and short writes. */
-static void
-write_all(int fd, const char *buf, size_t len)
+void
+hm_write_all(int fd, const char *buf, size_t len)
 {
     while (len > 0) {
         ssize_t w = write(fd, buf, len);
@@ -232,8 +232,8 @@ die_before_init(const struct hm_block *b)
                  "%s\n",
                  b->message);
     if (n > 0) {
-        write_all(STDERR_FILENO, msg,
-                  (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        hm_write_all(STDERR_FILENO, msg,
+                     (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
     }
     _exit(2);
 }

@@ -109,6 +109,9 @@ struct hm_block {
 };
 int hm_block(const struct hm_block *b);
 
+/* write(2) of the whole buffer, retried on EINTR and short writes. */
+void hm_write_all(int fd, const char *buf, size_t len);
+
 /*
  * Observe mode.  A guard that judges policy by policy sets b->observe
  * when no enforcing policy refuses the action; hm_block also treats as

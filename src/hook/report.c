@@ -89,24 +89,6 @@ hm_output_default(void)
     }
 }
 
-/* Writes the whole buffer, retrying on EINTR and short writes. */
-static void
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return;
-        }
-        buf += w;
-        len -= (size_t)w;
-    }
-}
-
 /* The report as JSON (malloc'd), or NULL when out of memory. */
 static char *
 json_of(const struct hm_block *b, int observe, size_t *len)
@@ -149,13 +131,13 @@ hm_report_write(const struct hm_block *b, int observe, const char *line,
     if (trace) {
         fd = fd >= 0 ? fd : STDERR_FILENO;
         if (hm.out.trace_json && output_ready && json != NULL) {
-            write_all(fd, json, jlen);
+            hm_write_all(fd, json, jlen);
         } else {
-            write_all(fd, line, len);
+            hm_write_all(fd, line, len);
         }
     }
     if (log >= 0 && json != NULL) {
-        write_all(log, json, jlen);
+        hm_write_all(log, json, jlen);
     }
     free(json);
 }
