@@ -22,6 +22,23 @@ import pytest
 TIMEOUT = 30
 BIN_DIR = Path(sys.executable).parent
 HERMETIC = BIN_DIR / "hermetic"
+# HERMETIC_VALGRIND=DIR runs the launcher under valgrind (memcheck), one log
+# per process in DIR; tests/run fails when any log holds an error.  The
+# launcher execs its target, so only the launcher itself is checked.
+VALGRIND_DIR = os.environ.get("HERMETIC_VALGRIND")
+
+
+def launcher(*argv):
+    """The argv that runs the launcher with ARGV, under valgrind if asked."""
+    cmd = [str(HERMETIC), *map(str, argv)]
+    if VALGRIND_DIR:
+        cmd[:0] = [
+            "valgrind",
+            "--quiet",
+            "--error-exitcode=97",
+            f"--log-file={VALGRIND_DIR}/%p.log",
+        ]
+    return cmd
 PROBE_MARK = "@@PROBE "
 
 PROBE = """\
@@ -115,7 +132,7 @@ def spawn_cli():
     """Starts the launcher without waiting, for tests that need its pid."""
 
     def spawn(*argv, **kwargs):
-        return subprocess.Popen([str(HERMETIC), *map(str, argv)], env=child_env(), **kwargs)
+        return subprocess.Popen(launcher(*argv), env=child_env(), **kwargs)
 
     return spawn
 
@@ -128,7 +145,7 @@ def run_cli():
 
     def run(*argv, env=None, input=None, cwd=None):
         return subprocess.run(
-            [str(HERMETIC), *map(str, argv)],
+            launcher(*argv),
             check=False,
             env=child_env(env),
             input=input,
