@@ -57,7 +57,7 @@ prefix_of(const char *path, char *dst, size_t cap)
 static void
 venv_of(const char *dir, char *dst, size_t cap)
 {
-    char cur[PATH_MAX], cfg[PATH_MAX + 16];
+    char cur[PATH_MAX], cfg[PATH_MAX + 16], *parent;
 
     snprintf(cur, sizeof(cur), "%s", dir);
     for (int up = 0; up < 5 && strcmp(cur, "/") != 0; up++) {
@@ -66,7 +66,10 @@ venv_of(const char *dir, char *dst, size_t cap)
             snprintf(dst, cap, "%s", cur);
             return;
         }
-        snprintf(cur, sizeof(cur), "%s", dirname(cur));
+        /* dirname works in place or returns a constant: never hand
+         * its result to a formatter writing into cur. */
+        parent = dirname(cur);
+        memmove(cur, parent, strlen(parent) + 1);
     }
     snprintf(dst, cap, "%s", cur);
 }

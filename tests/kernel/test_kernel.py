@@ -100,6 +100,23 @@ def test_shell_cannot_write_a_file(run_cli, tmp_path):
 
 @needs_landlock
 @needs_fs_guard
+def test_shell_reads_only_under_root(run_cli, tmp_path):
+    # The working directory is outside ROOT and must not become readable
+    # (it once did, through a bad lookup of hermetic's own venv).
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "inside.txt").write_text("inside\n")
+    (outside / "secret.txt").write_text("SECRET\n")
+    script = f"cat {root}/inside.txt; cat secret.txt; cat {outside}/secret.txt"
+    proc = run_cli("--kernel", f"--fs-readonly={root}", "--", "sh", "-c", script, cwd=outside)
+    assert "inside" in proc.stdout, proc.stderr
+    assert "SECRET" not in proc.stdout
+    assert proc.stderr.count("Permission denied") == 2, proc.stderr
+
+
+@needs_landlock
+@needs_fs_guard
 def test_ctypes_open_for_writing_fails(run_cli, tmp_path):
     target = tmp_path / "file"
     code = CTYPES + f"call('open', {str(target).encode()!r}, os.O_WRONLY | os.O_CREAT, 0o644)"
