@@ -8,6 +8,7 @@
 #include "kernelplan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,9 +192,16 @@ held_parts(unsigned asked, int fs_attr, const struct hm_kenv *kenv)
 
 #define READ_RIGHTS (HM_LL_FS_EXECUTE | HM_LL_FS_READ_FILE | HM_LL_FS_READ_DIR)
 
-/* The write rights this ABI knows. */
+/*
+ * The write rights this ABI knows.  Truncation is one of them from ABI 3,
+ * but a handled truncate right costs every open: Landlock looks for it
+ * (for ftruncate later) from the file up to the root, since no rule of a
+ * read-only layer grants it.  A layer with no writable directory does not
+ * handle it when seccomp is there to deny truncation instead
+ * (emit_truncate), and then an open inside ROOT stops at ROOT's rule.
+ */
 static uint64_t
-write_rights(int abi)
+write_rights(int abi, int truncate)
 {
     uint64_t r = HM_LL_FS_WRITE_FILE | HM_LL_FS_REMOVE_DIR |
                  HM_LL_FS_REMOVE_FILE | HM_LL_FS_MAKE_CHAR |
@@ -201,7 +209,7 @@ write_rights(int abi)
                  HM_LL_FS_MAKE_FIFO | HM_LL_FS_MAKE_BLOCK | HM_LL_FS_MAKE_SYM;
 
     r |= abi >= 2 ? HM_LL_FS_REFER : 0;
-    r |= abi >= 3 ? HM_LL_FS_TRUNCATE : 0;
+    r |= abi >= 3 && truncate ? HM_LL_FS_TRUNCATE : 0;
     return r;
 }
 
@@ -257,7 +265,8 @@ fs_layer(struct hm_kll_layer *l, const struct hm_policy *p,
     int rc = 0;
 
     memset(l, 0, sizeof(*l));
-    l->fs = write_rights(kenv->abi) | (p->fs_root != NULL ? READ_RIGHTS : 0);
+    l->fs = write_rights(kenv->abi, p->allow_write.n > 0 || !kenv->seccomp) |
+            (p->fs_root != NULL ? READ_RIGHTS : 0);
     for (size_t i = 0; rc == 0 && i < p->allow_write.n; i++) {
         rc = add_rule(l, p->allow_write.v[i], l->fs);
     }
@@ -420,6 +429,18 @@ emit_arg_check(struct emit *e, uint32_t nr, uint16_t test, uint32_t k)
     stmt(e, BPF_RET | BPF_K, RET_ERRNO(EPERM));
 }
 
+/* nr is refused (EPERM) when its argument arg has bit set, and allowed
+ * otherwise. */
+static void
+emit_arg_bit(struct emit *e, uint32_t nr, unsigned arg, uint32_t bit)
+{
+    jump(e, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 4);
+    stmt(e, BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg));
+    jump(e, BPF_JMP | BPF_JSET | BPF_K, bit, 0, 1);
+    stmt(e, BPF_RET | BPF_K, RET_ERRNO(EPERM));
+    stmt(e, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
 /*
  * No process creation.  clone3 passes its flags in memory BPF cannot
  * read: ENOSYS makes glibc fall back to clone, whose flags it can, so
@@ -455,7 +476,8 @@ emit_network(struct emit *e)
     emit_arg_check(e, __NR_socket, BPF_JEQ, AF_UNIX_FAMILY);
 }
 
-/* What Landlock does not cover: modes, owners, times, xattrs. */
+/* What Landlock does not cover: modes, owners, times, xattrs.  io_uring
+ * sets xattrs without these calls: ENOSYS, as for the network. */
 static void
 emit_fs_attr(struct emit *e)
 {
@@ -488,6 +510,25 @@ emit_fs_attr(struct emit *e)
     for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
         deny(e, calls[i], RET_ERRNO(EPERM));
     }
+    deny(e, __NR_io_uring_setup, RET_ERRNO(ENOSYS));
+}
+
+/*
+ * Truncation, when nothing is writable (write_rights): truncate(2) by
+ * name, and open or openat with O_TRUNC, which truncates even a file
+ * opened read-only.  openat2 passes its flags in memory: ENOSYS, so
+ * callers fall back to openat.  First in the program, since every open
+ * now runs it.
+ */
+static void
+emit_truncate(struct emit *e)
+{
+#ifdef __NR_open
+    emit_arg_bit(e, __NR_open, 1, O_TRUNC);
+#endif
+    emit_arg_bit(e, __NR_openat, 2, O_TRUNC);
+    deny(e, __NR_openat2, RET_ERRNO(ENOSYS));
+    deny(e, __NR_truncate, RET_ERRNO(EPERM));
 }
 
 static int
@@ -496,6 +537,9 @@ plan_program(unsigned asked, int fs_attr, struct hm_kplan *out)
     struct emit e = {out->prog, 0, 0};
 
     emit_arch(&e);
+    if (fs_attr) {
+        emit_truncate(&e);
+    }
     emit_mark(&e, out->id);
     if (asked & HM_KP_SUBPROCESS) {
         emit_subprocess(&e);

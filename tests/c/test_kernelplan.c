@@ -5,6 +5,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -167,6 +168,71 @@ test_programs(void)
                r->nr, (unsigned long long)r->arg0, got, r->want);
         hm_policy_free(&p);
     }
+}
+
+struct trunc_row {
+    int policy;
+    int nr;
+    int arg; /* which argument holds the flags */
+    uint64_t flags;
+    uint32_t want;
+};
+
+/* Nowhere writable: seccomp, not Landlock, refuses truncation. */
+static const struct trunc_row trunc_rows[] = {
+    {P_FS, __NR_openat, 2, O_RDONLY, ALLOW},
+    {P_FS, __NR_openat, 2, O_RDONLY | O_CLOEXEC | O_DIRECTORY, ALLOW},
+    {P_FS, __NR_openat, 2, O_RDONLY | O_TRUNC, ERR(EPERM)},
+    {P_FS, __NR_openat, 2, O_WRONLY | O_CREAT | O_TRUNC, ERR(EPERM)},
+    {P_FS, __NR_openat, 1, O_TRUNC, ALLOW}, /* a path, not the flags */
+#ifdef __NR_open
+    {P_FS, __NR_open, 1, O_RDONLY | O_TRUNC, ERR(EPERM)},
+    {P_FS, __NR_open, 1, O_RDONLY, ALLOW},
+#endif
+    {P_FS, 437 /* openat2 */, 2, 0, ERR(ENOSYS)},
+    {P_FS, __NR_truncate, 1, 0, ERR(EPERM)},
+    {P_FS, __NR_ftruncate, 1, 0, ALLOW},
+    {P_FS, 425 /* io_uring_setup */, 0, 0, ERR(ENOSYS)},
+    {P_FS_WRITE, __NR_openat, 2, O_RDONLY | O_TRUNC, ALLOW},
+    {P_FS_WRITE, __NR_truncate, 1, 0, ALLOW},
+    {P_NET, __NR_openat, 2, O_RDONLY | O_TRUNC, ALLOW},
+};
+
+static void
+test_truncate(void)
+{
+    static const char *const none[] = {NULL};
+    static struct hm_kplan plan;
+    struct hm_kenv kenv = {7, 1, none, 0};
+    const struct hm_kll_layer *l = &plan.layers[0];
+    const struct hm_policy *v[1];
+    struct hm_policy p;
+
+    for (size_t i = 0; i < sizeof(trunc_rows) / sizeof(trunc_rows[0]); i++) {
+        const struct trunc_row *r = &trunc_rows[i];
+        struct seccomp_data d = {0};
+        uint32_t got;
+
+        make_policy(&p, r->policy);
+        v[0] = &p;
+        hm_kplan_build(v, 1, &full_kenv, &plan);
+        d.nr = r->nr;
+        d.arch = ARCH;
+        d.args[r->arg] = r->flags;
+        got = run_bpf(plan.prog, plan.nprog, &d);
+        TAP_OK(got == r->want, "truncate row %zu: nr %d: %#x, want %#x", i,
+               r->nr, got, r->want);
+        hm_policy_free(&p);
+    }
+    make_policy(&p, P_FS);
+    v[0] = &p;
+    hm_kplan_build(v, 1, &kenv, &plan);
+    TAP_OK((l->fs & HM_LL_FS_TRUNCATE) == 0,
+           "nowhere writable, with seccomp: truncation left to it");
+    kenv.seccomp = 0;
+    hm_kplan_build(v, 1, &kenv, &plan);
+    TAP_OK(l->fs & HM_LL_FS_TRUNCATE, "without seccomp: Landlock handles it");
+    hm_policy_free(&p);
 }
 
 /* The mark answers the plan's own id only. */
@@ -416,6 +482,7 @@ int
 main(void)
 {
     test_programs();
+    test_truncate();
     test_mark();
     test_parts();
     test_stack();

@@ -125,6 +125,26 @@ def test_ctypes_open_for_writing_fails(run_cli, tmp_path):
     assert not target.exists()
 
 
+@needs_landlock
+@needs_seccomp
+@needs_fs_guard
+@pytest.mark.parametrize("flags", [[], ["--allow-write", "{w}"]], ids=["nowhere", "allow-write"])
+def test_ctypes_truncation_fails(run_cli, tmp_path, flags):
+    # Nowhere writable, seccomp refuses truncation; with a writable
+    # directory, Landlock does (elsewhere than that directory).
+    (tmp_path / "w").mkdir()
+    target = tmp_path / "file"
+    target.write_text("before")
+    code = CTYPES + (
+        f"call('open', {str(target).encode()!r}, os.O_RDONLY | os.O_TRUNC)\n"
+        f"call('truncate', {str(target).encode()!r}, 0)\n"
+    )
+    flags = [f.format(w=tmp_path / "w") for f in flags]
+    proc = run_cli("--kernel", "--fs-readonly", *flags, "--", *python(code))
+    assert "open -1" in proc.stdout and "truncate -1" in proc.stdout, proc.stdout + proc.stderr
+    assert target.read_text() == "before"
+
+
 @needs_seccomp
 def test_ctypes_socket_fails_at_the_kernel(run_cli):
     code = CTYPES + "call('socket', 2, 1, 0)\ncall('socket', 10, 2, 0)\ncall('socket', 1, 1, 0)"
