@@ -536,7 +536,11 @@ setup_or_die(void)
     _exit(1);
 }
 
-/* Our own set-up imports modules; its events are not the target's. */
+/*
+ * Our own set-up imports modules, which fires events: they must not start
+ * the set-up again.  They are still judged: an import can run Python code
+ * from sys.path (a module shadowed on PYTHONPATH), which is the target's.
+ */
 static int
 in_own_setup(void)
 {
@@ -558,10 +562,7 @@ hm_audit_hook(const char *event, PyObject *args, void *data)
     if (!hm.python_ready) {
         /* CLI mode: the first event after initialisation sets up the
          * rest, before any code of the target can run. */
-        if (in_own_setup()) {
-            return 0;
-        }
-        if (Py_IsInitialized()) {
+        if (Py_IsInitialized() && !in_own_setup()) {
             setup_or_die();
         }
     }

@@ -446,16 +446,23 @@ judge_lookup(const struct host *h, int reverse)
     return judge_name(h->s, h->len);
 }
 
-/* A replacement below reported this call as observed: the audit event
- * the original fires next is the same action. */
-static int call_observed;
+/*
+ * A replacement below judged this call (or reported it as observed): the
+ * audit event the original fires next under this name (its trace api) is
+ * the same action.  Only under this name: the original can run Python
+ * code before its event (a port's __index__), and what that code does,
+ * such as a getnameinfo, which has no replacement, must still be judged.
+ */
+static const char *judged_event;
 
 static int
-consume_observed(void)
+consume_judged(const char *event)
 {
-    int was = call_observed;
+    int was = judged_event != NULL && strcmp(judged_event, event) == 0;
 
-    call_observed = 0;
+    if (was) {
+        judged_event = NULL;
+    }
     return was;
 }
 
@@ -466,7 +473,7 @@ lookup_event(PyObject *hostobj, const char *api, int reverse)
     int v;
     int rc = 0;
 
-    if (consume_observed() || !(hm.mask & HM_BLOCK_NETWORK)) {
+    if (consume_judged(api) || !(hm.mask & HM_BLOCK_NETWORK)) {
         return 0;
     }
     if (host_from(&h, hostobj) < 0) {
@@ -570,7 +577,7 @@ check_address(int family, PyObject *addr, const char *what, const char *api,
 static int
 peer_event(PyObject *args, const char *what, const char *api, int bind)
 {
-    if (consume_observed() || !PyTuple_Check(args) ||
+    if (consume_judged(api) || !PyTuple_Check(args) ||
         PyTuple_GET_SIZE(args) < 2) {
         return 0;
     }
@@ -800,9 +807,9 @@ resolve_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
         return NULL;
     }
     Py_INCREF(host);
-    call_observed = v != ALLOW;
+    judged_event = v != ALLOW ? p->trace : NULL;
     result = hm_patch_call_with(p, self, args, nargs, kwnames, at, host);
-    call_observed = 0;
+    judged_event = NULL;
     if (result != NULL && !reverse && h.s != NULL &&
         hm_addr_parse(h.s, h.len, &a) != 0) {
         if (p == &p_getaddrinfo) {
@@ -867,9 +874,9 @@ call_judged(struct hm_patch *p, PyObject *self, PyObject *const *args,
 {
     PyObject *result;
 
-    call_observed = 1;
+    judged_event = p->trace;
     result = hm_patch_call_with(p, self, args, nargs, kwnames, at, addr);
-    call_observed = 0;
+    judged_event = NULL;
     return result;
 }
 
