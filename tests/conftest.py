@@ -313,6 +313,28 @@ def loopback_name():
         hosts.write_text(saved)
 
 
+@pytest.fixture(scope="session")
+def metadata_name():
+    """A host name that resolves to the metadata address 169.254.169.254.
+
+    Adds an /etc/hosts entry when it is missing and the file is writable
+    (CI runs as root), and leaves it: workers share the file.  Skips
+    otherwise.
+    """
+    name = "hermetic-metadata.test"
+    try:
+        if socket.gethostbyname(name) == "169.254.169.254":
+            return name
+    except OSError:
+        pass
+    try:
+        with open("/etc/hosts", "a") as hosts:
+            hosts.write(f"\n169.254.169.254 {name}\n")
+    except OSError:
+        pytest.skip("no name resolves to the metadata address and /etc/hosts is read-only")
+    return name
+
+
 def _ipv6_loopback():
     if not socket.has_ipv6:
         return False

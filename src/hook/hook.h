@@ -219,6 +219,7 @@ struct hm_patch {
     const char *trace;  /* the api it is traced as, or NULL */
     PyMethodDef *def;   /* the interpreter's own PyMethodDef, once found */
     PyCFunction orig;   /* its original ml_meth */
+    PyObject *self;     /* a module function's module, kept for good */
 };
 
 typedef PyObject *(*hm_patch_fn)(struct hm_patch *p, PyObject *self,

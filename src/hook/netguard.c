@@ -880,6 +880,63 @@ call_judged(struct hm_patch *p, PyObject *self, PyObject *const *args,
     return result;
 }
 
+/*
+ * A name given straight to connect, sendto or sendmsg, once judged: left
+ * to CPython, it would be resolved after the guard, to any address, a
+ * metadata endpoint included.  It is resolved here, through the guarded
+ * getaddrinfo (which remembers the addresses of allowed names), and its
+ * first address, the one CPython would take, replaces it, to be judged
+ * as a peer.  Numeric hosts, "" and "<broadcast>" are CPython's own.
+ * Returns a new reference: the address to use.
+ */
+static PyObject *
+resolved_address(int family, PyObject *addr)
+{
+    PyObject *host = PyTuple_GET_ITEM(addr, 0), *argv[3], *list, *t;
+    PyObject *sa = NULL;
+    struct hm_addr a;
+
+    if (!(hm.mask & HM_BLOCK_NETWORK) || !PyBytes_Check(host) ||
+        PyBytes_GET_SIZE(host) == 0 || PyBytes_AS_STRING(host)[0] == '<' ||
+        hm_addr_parse(PyBytes_AS_STRING(host), (size_t)PyBytes_GET_SIZE(host),
+                      &a) == 0) {
+        Py_INCREF(addr);
+        return addr;
+    }
+    argv[0] = host;
+    argv[1] = Py_None;
+    argv[2] = PyLong_FromLong(family);
+    if (argv[2] == NULL) {
+        return NULL;
+    }
+    list = resolve_guard(&p_getaddrinfo, p_getaddrinfo.self, argv, 3, NULL);
+    Py_DECREF(argv[2]);
+    if (list == NULL) {
+        return NULL;
+    }
+    if (PyList_Check(list) && PyList_GET_SIZE(list) > 0 &&
+        PyTuple_Check(PyList_GET_ITEM(list, 0)) &&
+        PyTuple_GET_SIZE(PyList_GET_ITEM(list, 0)) >= 5) {
+        sa = PyTuple_GET_ITEM(PyList_GET_ITEM(list, 0), 4);
+    }
+    if (sa == NULL || !PyTuple_Check(sa) || PyTuple_GET_SIZE(sa) < 1 ||
+        !PyUnicode_Check(PyTuple_GET_ITEM(sa, 0))) {
+        Py_DECREF(list);
+        PyErr_SetString(PyExc_OSError, "getaddrinfo returned no address");
+        return NULL;
+    }
+    t = PyTuple_New(PyTuple_GET_SIZE(addr));
+    for (Py_ssize_t i = 0; t != NULL && i < PyTuple_GET_SIZE(addr); i++) {
+        PyObject *item =
+            i == 0 ? PyTuple_GET_ITEM(sa, 0) : PyTuple_GET_ITEM(addr, i);
+
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(t, i, item);
+    }
+    Py_DECREF(list);
+    return t;
+}
+
 static PyObject *
 judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
                 Py_ssize_t nargs, PyObject *kwnames)
@@ -903,6 +960,15 @@ judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
         check_address(family, addr, verb_of(p), p->trace, p == &p_bind) < 0) {
         Py_XDECREF(addr);
         return NULL;
+    }
+    if (p != &p_bind && (family == AF_INET || family == AF_INET6) &&
+        PyTuple_Check(addr) && PyTuple_GET_SIZE(addr) >= 1) {
+        Py_SETREF(addr, resolved_address(family, addr));
+        if (addr == NULL ||
+            check_address(family, addr, verb_of(p), p->trace, 0) < 0) {
+            Py_XDECREF(addr);
+            return NULL;
+        }
     }
     return call_judged(p, self, args, nargs, kwnames, at, addr);
 }

@@ -174,8 +174,8 @@ hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
     if (def != NULL && !is_expected(p, fn, def)) {
         def = NULL;
     }
-    Py_DECREF(fn);
     if (def == NULL) {
+        Py_DECREF(fn);
         PyErr_Format(PyExc_RuntimeError,
                      "%s.%s is not the interpreter's builtin (replaced "
                      "before hermetic was installed)",
@@ -184,11 +184,17 @@ hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
     }
     thunk = pick_thunk(def->ml_flags, t);
     if (thunk == NULL) {
+        Py_DECREF(fn);
         PyErr_Format(PyExc_RuntimeError,
                      "%s.%s has a calling convention hermetic does not know",
                      p->module, p->name);
         return -1;
     }
+    if (strchr(p->name, '.') == NULL && PyCFunction_Check(fn)) {
+        p->self = PyCFunction_GET_SELF(fn);
+        Py_XINCREF(p->self);
+    }
+    Py_DECREF(fn);
     p->orig = def->ml_meth;
     if (write_slot(&def->ml_meth, thunk) < 0) {
         PyErr_Format(PyExc_RuntimeError, "cannot replace %s.%s in place",

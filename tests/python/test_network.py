@@ -1,6 +1,7 @@
 """The network guard (SPEC 3 "Network", 4, 5), each case in a fresh interpreter."""
 
 import os
+import socket
 
 import pytest
 
@@ -272,6 +273,38 @@ def test_metadata_names_always_blocked(probe, name):
     out = probe(f"socket.getaddrinfo({name!r}, 80)", setup=SETUP, **policy)
     out.assert_blocked("network", name, f"network disabled: metadata endpoint {name}")
     assert out.trace == [line("socket.getaddrinfo", "host", name, reason="metadata")]
+
+
+ALLOWED_NAME_CALLS = {
+    "connect": "s = socket.socket()\ns.settimeout(2)\nreturn s.connect((NAME, 80))",
+    "connect_ex": "s = socket.socket()\ns.settimeout(2)\nreturn s.connect_ex((NAME, 80))",
+    "sendto": "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "return s.sendto(b'x', (NAME, 80))",
+    "sendmsg": "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "return s.sendmsg([b'x'], [], 0, (NAME, 80))",
+}
+
+
+@pytest.mark.parametrize("call", sorted(ALLOWED_NAME_CALLS))
+def test_allowed_name_given_to_a_socket_cannot_reach_metadata(probe, metadata_name, call):
+    # CPython resolves a name given to connect itself; the guard resolves
+    # it first and judges the address CPython is handed.
+    body = ALLOWED_NAME_CALLS[call].replace("NAME", repr(metadata_name))
+    out = probe(body, setup=SETUP, trace=True, allow_domains=[metadata_name])
+    out.assert_blocked(
+        "network", "169.254.169.254", "network disabled: metadata endpoint 169.254.169.254"
+    )
+    api = "socket.connect" if call.startswith("connect") else f"socket.{call}"
+    assert out.trace == [line(api, "host", "169.254.169.254", reason="metadata")]
+
+
+def test_allowed_name_given_to_connect_reaches_its_address(probe, loopback_name, echo_port):
+    body = f"s = socket.create_connection(({loopback_name!r}, {echo_port}), 2)\n"
+    body += "s.close()\n"
+    body += f"s = socket.socket()\ns.connect(({loopback_name!r}, {echo_port}))\n"
+    body += "return s.getpeername()[0]"
+    out = probe(body, setup=SETUP, allow_domains=[loopback_name])
+    out.assert_result(socket.gethostbyname(loopback_name))
 
 
 UNIX_SETUP = """
