@@ -616,6 +616,45 @@ family_name(long family)
     }
 }
 
+/* socket.__new__ reports (self, family, type, proto); the type may
+ * carry SOCK_NONBLOCK and SOCK_CLOEXEC. */
+static int
+is_raw(PyObject *args)
+{
+    long type;
+
+    if (PyTuple_GET_SIZE(args) < 3) {
+        return 0;
+    }
+    type = PyLong_AsLong(PyTuple_GET_ITEM(args, 2));
+    if (type == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return type != -1 && (type & 0xf) == SOCK_RAW;
+}
+
+static int
+block_raw(long family)
+{
+    struct hm_block b = {0};
+    const char *what = family == AF_INET
+                           ? "network disabled: socket(AF_INET, "
+                             "SOCK_RAW)"
+                           : "network disabled: socket(AF_INET6, "
+                             "SOCK_RAW)";
+
+    b.guard = "network";
+    b.message = what;
+    b.target = "SOCK_RAW";
+    b.api = "socket.socket";
+    b.key = "type";
+    b.value = "SOCK_RAW";
+    b.vlen = strlen("SOCK_RAW");
+    b.reason = "no-network";
+    return hm_block(&b);
+}
+
 /* Families other than IP and UNIX are not IPC and not allowed peers. */
 static int
 socket_event(PyObject *args)
@@ -638,9 +677,11 @@ socket_event(PyObject *args)
         return 0;
     }
     /* Under --kernel the kernel refuses IP sockets too: say so first, as
-     * a violation, rather than let the kernel's EPERM come out. */
+     * a violation, rather than let the kernel's EPERM come out.  A raw IP
+     * socket writes its own headers, so the peer it is given is not
+     * where its packets go: refused whatever is allowed. */
     if ((family == AF_INET || family == AF_INET6) && !hm.kernel_net) {
-        return 0;
+        return is_raw(args) ? block_raw(family) : 0;
     }
     name = family_name(family);
     if (name == NULL) {

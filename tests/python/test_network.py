@@ -307,6 +307,16 @@ def test_allowed_name_given_to_connect_reaches_its_address(probe, loopback_name,
     out.assert_result(socket.gethostbyname(loopback_name))
 
 
+@pytest.mark.parametrize("family", ["AF_INET", "AF_INET6"])
+def test_raw_ip_sockets_are_refused(probe, family):
+    # A raw socket writes its own IP header: the peer it is given is not
+    # where its packets go, so no allowance can make it safe.
+    body = f"return socket.socket(socket.{family}, socket.SOCK_RAW | socket.SOCK_CLOEXEC, 1)"
+    out = probe(body, setup=SETUP, trace=True, allow_ips=["0.0.0.0/0", "::/0"])
+    out.assert_blocked("network", "SOCK_RAW", f"network disabled: socket({family}, SOCK_RAW)")
+    assert out.trace == [line("socket.socket", "type", "SOCK_RAW")]
+
+
 UNIX_SETUP = """
 import os, socket, tempfile
 path = os.path.join(tempfile.mkdtemp(), "s")

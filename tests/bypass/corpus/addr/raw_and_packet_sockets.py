@@ -11,6 +11,8 @@ except OSError as e:
     print("ESCAPED packet socket reached the kernel:", e)
 try:
     r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+except RuntimeError as e:
+    print("BLOCKED", e)
 except OSError as e:
     print("BLOCKED no raw sockets here:", e)
 else:
