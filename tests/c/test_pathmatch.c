@@ -192,6 +192,10 @@ test_devices(void)
     TAP_OK(hm_path_is_source("/dev/urandom", 12), "source /dev/urandom");
     TAP_OK(hm_path_is_source("/dev/stdin", 10), "source /dev/stdin");
     TAP_OK(!hm_path_is_source("/dev/mem", 8), "not a source: /dev/mem");
+    TAP_OK(hm_path_is_source("/x/./../dev/./urandom", 21),
+           "source through . and ..");
+    TAP_OK(!hm_path_is_source("/work/files/f042.txt", 20),
+           "not a source: no dev in it");
 }
 
 struct sqlite_row {
