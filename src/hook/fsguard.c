@@ -1015,6 +1015,11 @@ sqlite_judge(const struct fspath *fp, int uri, int as_write)
     if (rc == 0 && kind == HM_SQLITE_MEMORY) {
         return 0;
     }
+    /* A URI whose file we cannot tell ("%00" cuts SQLite's path short,
+     * leaving a name unlike the text) must not be judged as its text. */
+    if (rc < 0 && uri && fp->len >= 5 && memcmp(fp->s, "file:", 5) == 0) {
+        return block_path(fp, ACC_WRITE);
+    }
     file.s = rc == 0 ? path : fp->s;
     file.len = rc == 0 ? strlen(path) : fp->len;
     file.fd = -1;
