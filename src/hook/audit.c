@@ -53,7 +53,7 @@ static const struct hm_event events[] = {
     {"socket.connect", EV_CONNECT, NET_MASK, hm_net_event},
     {"socket.sendto", EV_SENDTO, NET_MASK, hm_net_event},
     {"socket.sendmsg", EV_SENDMSG, NET_MASK, hm_net_event},
-    {"socket.bind", EV_BIND, NET_MASK, hm_net_event},
+    {"socket.bind", EV_BIND, NET_MASK | FS_MASK, hm_net_event},
     {"socket.__new__", EV_SOCKET_NEW, NET_MASK, hm_net_event},
     {"subprocess.Popen", EV_PROCESS, ~0u, hm_proc_event},
     {"os.system", EV_PROCESS, ~0u, hm_proc_event},

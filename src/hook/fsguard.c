@@ -894,6 +894,40 @@ mutation_event(const char *event, PyObject *args)
     return 0;
 }
 
+/*
+ * bind() of an AF_UNIX socket to a path makes a file there, as mknod
+ * does.  The address is a str or any buffer (bytes, bytearray,
+ * memoryview); an abstract one (a leading NUL byte, or empty for
+ * autobind) makes none.
+ */
+int
+hm_fs_unix_bind(PyObject *addr)
+{
+    PyObject *path;
+    int rc;
+
+    if (!(hm.mask & HM_FS_READONLY)) {
+        return 0;
+    }
+    if (PyUnicode_Check(addr)) {
+        path = PyUnicode_EncodeFSDefault(addr);
+    } else if (PyObject_CheckBuffer(addr)) {
+        path = PyBytes_FromObject(addr);
+    } else {
+        return 0; /* no address: the call raises TypeError */
+    }
+    if (path == NULL) {
+        PyErr_Clear();
+        return 0; /* the call fails the same way */
+    }
+    rc = 0;
+    if (PyBytes_GET_SIZE(path) > 0 && PyBytes_AS_STRING(path)[0] != '\0') {
+        rc = judge_mutation("socket.bind", path, -1, 0);
+    }
+    Py_DECREF(path);
+    return rc;
+}
+
 /* --- mkfifo and mknod: no audit event ------------------------------------
  */
 
