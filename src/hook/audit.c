@@ -87,6 +87,7 @@ static const struct hm_event events[] = {
     FS_MUTATION("os.truncate"),
     FS_MUTATION("os.setxattr"),
     FS_MUTATION("os.removexattr"),
+    FS_MUTATION("fcntl.ioctl"),
     {"os.chdir", EV_CHDIR, INTERP_MASK, hm_interp_event},
     {"compile", EV_COMPILE, HM_BLOCK_CODE_EXEC, hm_code_event},
     {"marshal.loads", EV_MARSHAL, HM_BLOCK_CODE_EXEC, hm_code_event},

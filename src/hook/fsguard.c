@@ -863,6 +863,40 @@ judge_mutation(const char *op, PyObject *obj, int dir_fd, int follow)
     return rc;
 }
 
+/*
+ * fcntl.ioctl (fd, request, arg): on a file, a directory or a block
+ * device an ioctl can change what the descriptor names without a
+ * write-open (chattr's FS_IOC_SETFLAGS needs only a read-only one), and
+ * the request's number does not say which do (FS_IOC_SHUTDOWN is an
+ * _IOR), so each is judged as a mutation of that file.  The generic
+ * 'T' requests (FIONREAD, FIONBIO, FIOCLEX, the terminal ones) only act
+ * on the open descriptor; terminals, pipes and sockets are no files.
+ */
+static int
+ioctl_event(PyObject *args)
+{
+    struct stat st;
+    long fd, request;
+
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2 ||
+        !PyLong_Check(PyTuple_GET_ITEM(args, 0)) ||
+        !PyLong_Check(PyTuple_GET_ITEM(args, 1))) {
+        return 0;
+    }
+    fd = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
+    request = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0; /* no descriptor: the call fails */
+    }
+    if (((unsigned long)request >> 8 & 0xff) == 'T' || fd < 0 ||
+        fd > INT_MAX || fstat((int)fd, &st) < 0 ||
+        !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))) {
+        return 0;
+    }
+    return judge_mutation("fcntl.ioctl", PyTuple_GET_ITEM(args, 0), -1, 1);
+}
+
 static int
 mutation_event(const char *event, PyObject *args)
 {
@@ -873,6 +907,9 @@ mutation_event(const char *event, PyObject *args)
             m = &mutations[i];
             break;
         }
+    }
+    if (strcmp(event, "fcntl.ioctl") == 0) {
+        return ioctl_event(args);
     }
     if (m == NULL || !PyTuple_Check(args)) {
         return 0;
