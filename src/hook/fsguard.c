@@ -692,15 +692,64 @@ os_open_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
 HM_PATCH_THUNKS(os_open, os_open_guard, p_open)
 
+/*
+ * /dev/stdin, /dev/stdout and /dev/stderr reopen what descriptors 0, 1
+ * and 2 name.  What they named when the guard was installed is the
+ * user's choice (a shell redirection); a file the guarded code moved
+ * there with dup2 is not, and is judged as the file it is.
+ */
+static struct stat std_files[3];
+static int std_known[3];
+
+static void
+std_latch(void)
+{
+    static int latched;
+
+    if (latched) {
+        return;
+    }
+    latched = 1;
+    for (int fd = 0; fd < 3; fd++) {
+        std_known[fd] = fstat(fd, &std_files[fd]) == 0;
+    }
+}
+
+/* 1 when a reopen of descriptor fd reaches the file it named at
+ * install, or no file at all (a pipe, a socket). */
+static int
+std_unmoved(int fd)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    if (fstat(fd, &st) < 0 || fd_path(fd, path, sizeof(path)) < 0) {
+        return 1;
+    }
+    return std_known[fd] && st.st_dev == std_files[fd].st_dev &&
+           st.st_ino == std_files[fd].st_ino;
+}
+
 /* The path as given, made absolute lexically, is one of the devices? */
 static int
 is_device(const struct fspath *fp, int write)
 {
+    static const char *const std_names[] = {"/dev/stdin", "/dev/stdout",
+                                            "/dev/stderr"};
+
     if (fp->bytes == NULL || fp->len == 0 || fp->s[0] != '/') {
         return 0;
     }
-    return write ? hm_path_is_sink(fp->s, fp->len)
-                 : hm_path_is_source(fp->s, fp->len);
+    if (!(write ? hm_path_is_sink(fp->s, fp->len)
+                : hm_path_is_source(fp->s, fp->len))) {
+        return 0;
+    }
+    for (int fd = 0; fd < 3; fd++) {
+        if (hm_path_is_named(fp->s, fp->len, std_names[fd])) {
+            return std_unmoved(fd);
+        }
+    }
+    return 1;
 }
 
 /* Judges one access to fp; blocks when a policy refuses it. */
@@ -1241,6 +1290,7 @@ hm_fs_preinit(void)
         return 0;
     }
     no_bytecode_before_init();
+    std_latch();
     return open_code_setup();
 }
 
@@ -1256,6 +1306,7 @@ hm_fs_setup(void)
     if (!(hm.mask & HM_FS_READONLY)) {
         return 0;
     }
+    std_latch();
     if (PySys_SetObject("dont_write_bytecode", Py_True) < 0 ||
         open_code_setup() < 0 ||
         hm_patch_apply(&p_mkfifo, HM_THUNKS(mkfifo)) < 0 ||

@@ -192,6 +192,10 @@ test_devices(void)
     TAP_OK(hm_path_is_source("/dev/urandom", 12), "source /dev/urandom");
     TAP_OK(hm_path_is_source("/dev/stdin", 10), "source /dev/stdin");
     TAP_OK(!hm_path_is_source("/dev/mem", 8), "not a source: /dev/mem");
+    TAP_OK(hm_path_is_named("/dev/./stdout", 13, "/dev/stdout"),
+           "named /dev/./stdout");
+    TAP_OK(!hm_path_is_named("/dev/stderr", 11, "/dev/stdout"),
+           "not named: /dev/stderr");
 }
 
 struct sqlite_row {
