@@ -626,27 +626,34 @@ static PyObject *kwarg(PyObject *const *args, Py_ssize_t nargs,
 /*
  * dir_fd as CPython reads it: any object with __index__, not only an int.
  * Converts it once so the original gets the very number judged.  Returns
- * the converted int (a new reference) and its value in *fd, or NULL with
- * no error set when there is nothing to convert or it does not convert:
- * the original then raises for it.
+ * the converted int (a new reference) and its value in *fd; NULL with no
+ * error set when there is no dir_fd; NULL with the conversion's error
+ * set when it does not convert (the original would raise too, and a
+ * second __index__ could answer where the first raised).
  */
 static PyObject *
 dir_fd_index(PyObject *dfd, int *fd)
 {
     PyObject *idx;
     long v;
+    int overflow;
 
     if (dfd == NULL || dfd == Py_None) {
         return NULL;
     }
     idx = PyNumber_Index(dfd);
     if (idx == NULL) {
-        PyErr_Clear();
         return NULL;
     }
-    v = PyLong_AsLong(idx);
-    if ((v == -1 && PyErr_Occurred()) || v < INT_MIN || v > INT_MAX) {
-        PyErr_Clear();
+    v = PyLong_AsLongAndOverflow(idx, &overflow);
+    if (v == -1 && PyErr_Occurred()) {
+        Py_DECREF(idx);
+        return NULL;
+    }
+    if (overflow != 0 || v < INT_MIN || v > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, overflow > 0 || v > INT_MAX
+                                                 ? "fd is greater than maximum"
+                                                 : "fd is less than minimum");
         Py_DECREF(idx);
         return NULL;
     }
@@ -680,7 +687,8 @@ os_open_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
     idx = dir_fd_index(dfd, &fd);
     if (idx == NULL) {
-        return hm_patch_call(p, self, args, nargs, kwnames);
+        return PyErr_Occurred() ? NULL
+                                : hm_patch_call(p, self, args, nargs, kwnames);
     }
     open_path = nargs > 0 ? args[0] : kwarg(args, nargs, kwnames, "path");
     open_dir_fd = fd;
@@ -1045,9 +1053,8 @@ node_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     int dir_fd = -1;
     PyObject *idx = dir_fd_index(dfd, &dir_fd);
 
-    if (dfd != NULL && dfd != Py_None && idx == NULL) {
-        /* no index: the original raises TypeError or OverflowError */
-        return hm_patch_call(p, self, args, nargs, kwnames);
+    if (idx == NULL && PyErr_Occurred()) {
+        return NULL; /* no index: TypeError, OverflowError, or its own */
     }
     if ((hm.mask & HM_FS_READONLY) && path != NULL &&
         judge_mutation(p == &p_mkfifo ? "os.mkfifo" : "os.mknod", path, dir_fd,
