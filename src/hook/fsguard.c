@@ -37,7 +37,8 @@ struct fspath {
     PyObject *bytes; /* owned; NULL for a descriptor */
     const char *s;
     size_t len;
-    int fd; /* -1 unless the path is a descriptor */
+    int fd;     /* -1 unless the path is a descriptor */
+    int opaque; /* a descriptor given as an object with __index__ */
 };
 
 /* --- the readable set ------------------------------------------------ */
@@ -182,8 +183,13 @@ stack_has(int what)
 
 /*
  * Fills fp from a path argument: str, bytes, os.PathLike, an int
- * descriptor, or None (the working directory).  Returns 0, or -1 when
- * the object is no path (the call itself will fail; nothing to judge).
+ * descriptor, or None (the working directory).  Returns 0, or -1 with
+ * an exception set when the path cannot be read: the call converted the
+ * same object before its event, so an error here (an exception raised
+ * by __fspath__, a signal, the recursion limit) must refuse it, never
+ * let it through unjudged.  Any other object with __index__ is a
+ * descriptor the call converted itself (os.chmod(obj) is fchmod): a
+ * second conversion could name another one, so it is marked opaque.
  * XXX: a PathLike whose __fspath__ answers differently on each call is
  * judged on the answer it gives us, not the one CPython used.
  */
@@ -191,20 +197,29 @@ static int
 fspath_from(PyObject *obj, struct fspath *fp)
 {
     PyObject *p;
+    long fd;
 
     memset(fp, 0, sizeof(*fp));
     fp->fd = -1;
     if (PyLong_Check(obj)) {
-        fp->fd = PyLong_AsLong(obj);
-        return PyErr_Occurred() ? (PyErr_Clear(), -1) : 0;
+        fd = PyLong_AsLong(obj);
+        if ((fd == -1 && PyErr_Occurred()) || fd < INT_MIN || fd > INT_MAX) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_OverflowError, "fd out of range");
+            return -1;
+        }
+        fp->fd = (int)fd;
+        return 0;
+    }
+    if (PyIndex_Check(obj)) {
+        fp->opaque = 1;
+        return 0;
     }
     p = obj == Py_None ? PyUnicode_FromString(".") : PyOS_FSPath(obj);
     if (p != NULL && PyUnicode_Check(p)) {
         Py_SETREF(p, PyUnicode_EncodeFSDefault(p));
     }
-    if (p == NULL || !PyBytes_Check(p)) {
-        Py_XDECREF(p);
-        PyErr_Clear();
+    if (p == NULL) {
         return -1;
     }
     fp->bytes = p;
@@ -462,6 +477,9 @@ resolve(const struct fspath *fp, int dir_fd, int follow, char *out, size_t cap)
 {
     char abs[PATH_MAX];
 
+    if (fp->opaque) {
+        return -1;
+    }
     if (fp->bytes == NULL) {
         if (fd_path(fp->fd, abs, sizeof(abs)) < 0) {
             return -2;
@@ -483,7 +501,9 @@ resolve(const struct fspath *fp, int dir_fd, int follow, char *out, size_t cap)
 static void
 shown_path(const struct fspath *fp, char *out, size_t cap)
 {
-    if (fp->bytes == NULL) {
+    if (fp->opaque) {
+        snprintf(out, cap, "%s", "descriptor");
+    } else if (fp->bytes == NULL) {
         snprintf(out, cap, "%d", fp->fd);
     } else {
         snprintf(out, cap, "%.*s", (int)fp->len, fp->s);
@@ -810,7 +830,11 @@ open_event(PyObject *args)
         return 0;
     }
     if (fspath_from(path, &fp) < 0) {
-        return 0;
+        return -1;
+    }
+    if (fp.opaque &&
+        !PyObject_HasAttrString((PyObject *)Py_TYPE(path), "__fspath__")) {
+        return 0; /* FileIO can only take it as a descriptor already open */
     }
     rc = judge(&fp, path == open_path ? open_dir_fd : -1, 1,
                write                             ? ACC_WRITE
@@ -828,11 +852,13 @@ listing_event(PyObject *args)
     int rc;
 
     if (!stack_has('r') || !PyTuple_Check(args) ||
-        PyTuple_GET_SIZE(args) < 1 ||
-        fspath_from(PyTuple_GET_ITEM(args, 0), &fp) < 0) {
+        PyTuple_GET_SIZE(args) < 1) {
         return 0;
     }
-    if (fp.bytes == NULL && fp.fd == -1) {
+    if (fspath_from(PyTuple_GET_ITEM(args, 0), &fp) < 0) {
+        return -1;
+    }
+    if (fp.bytes == NULL && fp.fd == -1 && !fp.opaque) {
         /* CPython lists the working directory for descriptor -1 (its
          * "no descriptor" value): judge "." instead of the descriptor. */
         fp.bytes = PyBytes_FromStringAndSize(".", 1);
@@ -906,7 +932,7 @@ judge_mutation(const char *op, PyObject *obj, int dir_fd, int follow)
     int rc = 0;
 
     if (fspath_from(obj, &fp) < 0) {
-        return 0;
+        return -1;
     }
     if (!stack_has('w')) {
         rc = block_mutation(op, &fp);
@@ -1169,7 +1195,10 @@ sqlite_event(PyObject *args)
         return -1;
     }
     db = PyTuple_GET_ITEM(args, 0);
-    if (fspath_from(db, &fp) < 0 || fp.bytes == NULL) {
+    if (fspath_from(db, &fp) < 0) {
+        return -1;
+    }
+    if (fp.bytes == NULL) {
         return 0;
     }
     known_uri = is_connect_db(&fp) && connect_uri;
