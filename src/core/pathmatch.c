@@ -178,6 +178,14 @@ hm_path_is_source(const char *path, size_t len)
     return in_list(path, len, sources);
 }
 
+int
+hm_path_is_named(const char *path, size_t len, const char *name)
+{
+    const char *const list[] = {name, NULL};
+
+    return in_list(path, len, list);
+}
+
 /* --- sqlite3 ---------------------------------------------------------- */
 
 static int

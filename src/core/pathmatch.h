@@ -50,6 +50,9 @@ int hm_path_is_sink(const char *path, size_t len);
  * /dev/random and /dev/urandom. */
 int hm_path_is_source(const char *path, size_t len);
 
+/* 1 when path, normalised lexically, is name ("/dev/stdout"). */
+int hm_path_is_named(const char *path, size_t len, const char *name);
+
 /* What sqlite3.connect opens. */
 enum hm_sqlite_kind {
     HM_SQLITE_MEMORY, /* ":memory:", "", mode=memory: no file */

@@ -37,7 +37,8 @@ struct fspath {
     PyObject *bytes; /* owned; NULL for a descriptor */
     const char *s;
     size_t len;
-    int fd; /* -1 unless the path is a descriptor */
+    int fd;     /* -1 unless the path is a descriptor */
+    int opaque; /* a descriptor given as an object with __index__ */
 };
 
 /* --- the readable set ------------------------------------------------ */
@@ -182,8 +183,13 @@ stack_has(int what)
 
 /*
  * Fills fp from a path argument: str, bytes, os.PathLike, an int
- * descriptor, or None (the working directory).  Returns 0, or -1 when
- * the object is no path (the call itself will fail; nothing to judge).
+ * descriptor, or None (the working directory).  Returns 0, or -1 with
+ * an exception set when the path cannot be read: the call converted the
+ * same object before its event, so an error here (an exception raised
+ * by __fspath__, a signal, the recursion limit) must refuse it, never
+ * let it through unjudged.  Any other object with __index__ is a
+ * descriptor the call converted itself (os.chmod(obj) is fchmod): a
+ * second conversion could name another one, so it is marked opaque.
  * XXX: a PathLike whose __fspath__ answers differently on each call is
  * judged on the answer it gives us, not the one CPython used.
  */
@@ -191,20 +197,29 @@ static int
 fspath_from(PyObject *obj, struct fspath *fp)
 {
     PyObject *p;
+    long fd;
 
     memset(fp, 0, sizeof(*fp));
     fp->fd = -1;
     if (PyLong_Check(obj)) {
-        fp->fd = PyLong_AsLong(obj);
-        return PyErr_Occurred() ? (PyErr_Clear(), -1) : 0;
+        fd = PyLong_AsLong(obj);
+        if ((fd == -1 && PyErr_Occurred()) || fd < INT_MIN || fd > INT_MAX) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_OverflowError, "fd out of range");
+            return -1;
+        }
+        fp->fd = (int)fd;
+        return 0;
+    }
+    if (PyIndex_Check(obj)) {
+        fp->opaque = 1;
+        return 0;
     }
     p = obj == Py_None ? PyUnicode_FromString(".") : PyOS_FSPath(obj);
     if (p != NULL && PyUnicode_Check(p)) {
         Py_SETREF(p, PyUnicode_EncodeFSDefault(p));
     }
-    if (p == NULL || !PyBytes_Check(p)) {
-        Py_XDECREF(p);
-        PyErr_Clear();
+    if (p == NULL) {
         return -1;
     }
     fp->bytes = p;
@@ -462,6 +477,9 @@ resolve(const struct fspath *fp, int dir_fd, int follow, char *out, size_t cap)
 {
     char abs[PATH_MAX];
 
+    if (fp->opaque) {
+        return -1;
+    }
     if (fp->bytes == NULL) {
         if (fd_path(fp->fd, abs, sizeof(abs)) < 0) {
             return -2;
@@ -483,7 +501,9 @@ resolve(const struct fspath *fp, int dir_fd, int follow, char *out, size_t cap)
 static void
 shown_path(const struct fspath *fp, char *out, size_t cap)
 {
-    if (fp->bytes == NULL) {
+    if (fp->opaque) {
+        snprintf(out, cap, "%s", "descriptor");
+    } else if (fp->bytes == NULL) {
         snprintf(out, cap, "%d", fp->fd);
     } else {
         snprintf(out, cap, "%.*s", (int)fp->len, fp->s);
@@ -626,27 +646,34 @@ static PyObject *kwarg(PyObject *const *args, Py_ssize_t nargs,
 /*
  * dir_fd as CPython reads it: any object with __index__, not only an int.
  * Converts it once so the original gets the very number judged.  Returns
- * the converted int (a new reference) and its value in *fd, or NULL with
- * no error set when there is nothing to convert or it does not convert:
- * the original then raises for it.
+ * the converted int (a new reference) and its value in *fd; NULL with no
+ * error set when there is no dir_fd; NULL with the conversion's error
+ * set when it does not convert (the original would raise too, and a
+ * second __index__ could answer where the first raised).
  */
 static PyObject *
 dir_fd_index(PyObject *dfd, int *fd)
 {
     PyObject *idx;
     long v;
+    int overflow;
 
     if (dfd == NULL || dfd == Py_None) {
         return NULL;
     }
     idx = PyNumber_Index(dfd);
     if (idx == NULL) {
-        PyErr_Clear();
         return NULL;
     }
-    v = PyLong_AsLong(idx);
-    if ((v == -1 && PyErr_Occurred()) || v < INT_MIN || v > INT_MAX) {
-        PyErr_Clear();
+    v = PyLong_AsLongAndOverflow(idx, &overflow);
+    if (v == -1 && PyErr_Occurred()) {
+        Py_DECREF(idx);
+        return NULL;
+    }
+    if (overflow != 0 || v < INT_MIN || v > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, overflow > 0 || v > INT_MAX
+                                                 ? "fd is greater than maximum"
+                                                 : "fd is less than minimum");
         Py_DECREF(idx);
         return NULL;
     }
@@ -680,7 +707,8 @@ os_open_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
     idx = dir_fd_index(dfd, &fd);
     if (idx == NULL) {
-        return hm_patch_call(p, self, args, nargs, kwnames);
+        return PyErr_Occurred() ? NULL
+                                : hm_patch_call(p, self, args, nargs, kwnames);
     }
     open_path = nargs > 0 ? args[0] : kwarg(args, nargs, kwnames, "path");
     open_dir_fd = fd;
@@ -692,15 +720,64 @@ os_open_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 
 HM_PATCH_THUNKS(os_open, os_open_guard, p_open)
 
+/*
+ * /dev/stdin, /dev/stdout and /dev/stderr reopen what descriptors 0, 1
+ * and 2 name.  What they named when the guard was installed is the
+ * user's choice (a shell redirection); a file the guarded code moved
+ * there with dup2 is not, and is judged as the file it is.
+ */
+static struct stat std_files[3];
+static int std_known[3];
+
+static void
+std_latch(void)
+{
+    static int latched;
+
+    if (latched) {
+        return;
+    }
+    latched = 1;
+    for (int fd = 0; fd < 3; fd++) {
+        std_known[fd] = fstat(fd, &std_files[fd]) == 0;
+    }
+}
+
+/* 1 when a reopen of descriptor fd reaches the file it named at
+ * install, or no file at all (a pipe, a socket). */
+static int
+std_unmoved(int fd)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    if (fstat(fd, &st) < 0 || fd_path(fd, path, sizeof(path)) < 0) {
+        return 1;
+    }
+    return std_known[fd] && st.st_dev == std_files[fd].st_dev &&
+           st.st_ino == std_files[fd].st_ino;
+}
+
 /* The path as given, made absolute lexically, is one of the devices? */
 static int
 is_device(const struct fspath *fp, int write)
 {
+    static const char *const std_names[] = {"/dev/stdin", "/dev/stdout",
+                                            "/dev/stderr"};
+
     if (fp->bytes == NULL || fp->len == 0 || fp->s[0] != '/') {
         return 0;
     }
-    return write ? hm_path_is_sink(fp->s, fp->len)
-                 : hm_path_is_source(fp->s, fp->len);
+    if (!(write ? hm_path_is_sink(fp->s, fp->len)
+                : hm_path_is_source(fp->s, fp->len))) {
+        return 0;
+    }
+    for (int fd = 0; fd < 3; fd++) {
+        if (hm_path_is_named(fp->s, fp->len, std_names[fd])) {
+            return std_unmoved(fd);
+        }
+    }
+    return 1;
 }
 
 /* Judges one access to fp; blocks when a policy refuses it. */
@@ -732,6 +809,8 @@ open_event(PyObject *args)
 {
     PyObject *path, *mode, *fobj;
     struct fspath fp;
+    const char *m = NULL;
+    Py_ssize_t mlen = 0;
     long flags;
     int write, rc;
 
@@ -745,15 +824,26 @@ open_event(PyObject *args)
         return 0; /* a descriptor already open: stdio, pipes */
     }
     flags = PyLong_Check(fobj) ? PyLong_AsLong(fobj) : 0;
+    if (PyUnicode_Check(mode)) {
+        /* A forged event may carry a mode that is no UTF-8: judge it as
+         * a write, the strictest reading. */
+        m = PyUnicode_AsUTF8AndSize(mode, &mlen);
+        if (m == NULL) {
+            PyErr_Clear();
+        }
+    }
     write = hm_open_flags_write((int)flags) ||
             (PyUnicode_Check(mode) &&
-             hm_open_mode_write(PyUnicode_AsUTF8(mode),
-                                strlen(PyUnicode_AsUTF8(mode))));
+             (m == NULL || hm_open_mode_write(m, (size_t)mlen)));
     if (!write && !stack_has('r')) {
         return 0;
     }
     if (fspath_from(path, &fp) < 0) {
-        return 0;
+        return -1;
+    }
+    if (fp.opaque &&
+        !PyObject_HasAttrString((PyObject *)Py_TYPE(path), "__fspath__")) {
+        return 0; /* FileIO can only take it as a descriptor already open */
     }
     rc = judge(&fp, path == open_path ? open_dir_fd : -1, 1,
                write                             ? ACC_WRITE
@@ -771,11 +861,13 @@ listing_event(PyObject *args)
     int rc;
 
     if (!stack_has('r') || !PyTuple_Check(args) ||
-        PyTuple_GET_SIZE(args) < 1 ||
-        fspath_from(PyTuple_GET_ITEM(args, 0), &fp) < 0) {
+        PyTuple_GET_SIZE(args) < 1) {
         return 0;
     }
-    if (fp.bytes == NULL && fp.fd == -1) {
+    if (fspath_from(PyTuple_GET_ITEM(args, 0), &fp) < 0) {
+        return -1;
+    }
+    if (fp.bytes == NULL && fp.fd == -1 && !fp.opaque) {
         /* CPython lists the working directory for descriptor -1 (its
          * "no descriptor" value): judge "." instead of the descriptor. */
         fp.bytes = PyBytes_FromStringAndSize(".", 1);
@@ -849,7 +941,7 @@ judge_mutation(const char *op, PyObject *obj, int dir_fd, int follow)
     int rc = 0;
 
     if (fspath_from(obj, &fp) < 0) {
-        return 0;
+        return -1;
     }
     if (!stack_has('w')) {
         rc = block_mutation(op, &fp);
@@ -863,6 +955,40 @@ judge_mutation(const char *op, PyObject *obj, int dir_fd, int follow)
     return rc;
 }
 
+/*
+ * fcntl.ioctl (fd, request, arg): on a file, a directory or a block
+ * device an ioctl can change what the descriptor names without a
+ * write-open (chattr's FS_IOC_SETFLAGS needs only a read-only one), and
+ * the request's number does not say which do (FS_IOC_SHUTDOWN is an
+ * _IOR), so each is judged as a mutation of that file.  The generic
+ * 'T' requests (FIONREAD, FIONBIO, FIOCLEX, the terminal ones) only act
+ * on the open descriptor; terminals, pipes and sockets are no files.
+ */
+static int
+ioctl_event(PyObject *args)
+{
+    struct stat st;
+    long fd, request;
+
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2 ||
+        !PyLong_Check(PyTuple_GET_ITEM(args, 0)) ||
+        !PyLong_Check(PyTuple_GET_ITEM(args, 1))) {
+        return 0;
+    }
+    fd = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
+    request = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0; /* no descriptor: the call fails */
+    }
+    if (((unsigned long)request >> 8 & 0xff) == 'T' || fd < 0 ||
+        fd > INT_MAX || fstat((int)fd, &st) < 0 ||
+        !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))) {
+        return 0;
+    }
+    return judge_mutation("fcntl.ioctl", PyTuple_GET_ITEM(args, 0), -1, 1);
+}
+
 static int
 mutation_event(const char *event, PyObject *args)
 {
@@ -873,6 +999,9 @@ mutation_event(const char *event, PyObject *args)
             m = &mutations[i];
             break;
         }
+    }
+    if (strcmp(event, "fcntl.ioctl") == 0) {
+        return ioctl_event(args);
     }
     if (m == NULL || !PyTuple_Check(args)) {
         return 0;
@@ -892,6 +1021,40 @@ mutation_event(const char *event, PyObject *args)
         }
     }
     return 0;
+}
+
+/*
+ * bind() of an AF_UNIX socket to a path makes a file there, as mknod
+ * does.  The address is a str or any buffer (bytes, bytearray,
+ * memoryview); an abstract one (a leading NUL byte, or empty for
+ * autobind) makes none.
+ */
+int
+hm_fs_unix_bind(PyObject *addr)
+{
+    PyObject *path;
+    int rc;
+
+    if (!(hm.mask & HM_FS_READONLY)) {
+        return 0;
+    }
+    if (PyUnicode_Check(addr)) {
+        path = PyUnicode_EncodeFSDefault(addr);
+    } else if (PyObject_CheckBuffer(addr)) {
+        path = PyBytes_FromObject(addr);
+    } else {
+        return 0; /* no address: the call raises TypeError */
+    }
+    if (path == NULL) {
+        PyErr_Clear();
+        return 0; /* the call fails the same way */
+    }
+    rc = 0;
+    if (PyBytes_GET_SIZE(path) > 0 && PyBytes_AS_STRING(path)[0] != '\0') {
+        rc = judge_mutation("socket.bind", path, -1, 0);
+    }
+    Py_DECREF(path);
+    return rc;
 }
 
 /* --- mkfifo and mknod: no audit event ------------------------------------
@@ -925,9 +1088,8 @@ node_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     int dir_fd = -1;
     PyObject *idx = dir_fd_index(dfd, &dir_fd);
 
-    if (dfd != NULL && dfd != Py_None && idx == NULL) {
-        /* no index: the original raises TypeError or OverflowError */
-        return hm_patch_call(p, self, args, nargs, kwnames);
+    if (idx == NULL && PyErr_Occurred()) {
+        return NULL; /* no index: TypeError, OverflowError, or its own */
     }
     if ((hm.mask & HM_FS_READONLY) && path != NULL &&
         judge_mutation(p == &p_mkfifo ? "os.mkfifo" : "os.mknod", path, dir_fd,
@@ -1015,6 +1177,11 @@ sqlite_judge(const struct fspath *fp, int uri, int as_write)
     if (rc == 0 && kind == HM_SQLITE_MEMORY) {
         return 0;
     }
+    /* A URI whose file we cannot tell ("%00" cuts SQLite's path short,
+     * leaving a name unlike the text) must not be judged as its text. */
+    if (rc < 0 && uri && fp->len >= 5 && memcmp(fp->s, "file:", 5) == 0) {
+        return block_path(fp, ACC_WRITE);
+    }
     file.s = rc == 0 ? path : fp->s;
     file.len = rc == 0 ? strlen(path) : fp->len;
     file.fd = -1;
@@ -1037,7 +1204,10 @@ sqlite_event(PyObject *args)
         return -1;
     }
     db = PyTuple_GET_ITEM(args, 0);
-    if (fspath_from(db, &fp) < 0 || fp.bytes == NULL) {
+    if (fspath_from(db, &fp) < 0) {
+        return -1;
+    }
+    if (fp.bytes == NULL) {
         return 0;
     }
     known_uri = is_connect_db(&fp) && connect_uri;
@@ -1165,6 +1335,7 @@ hm_fs_preinit(void)
         return 0;
     }
     no_bytecode_before_init();
+    std_latch();
     return open_code_setup();
 }
 
@@ -1180,6 +1351,7 @@ hm_fs_setup(void)
     if (!(hm.mask & HM_FS_READONLY)) {
         return 0;
     }
+    std_latch();
     if (PySys_SetObject("dont_write_bytecode", Py_True) < 0 ||
         open_code_setup() < 0 ||
         hm_patch_apply(&p_mkfifo, HM_THUNKS(mkfifo)) < 0 ||

@@ -185,6 +185,7 @@ int hm_native_setup(void);
 
 /* fsguard.c */
 int hm_fs_event(enum hm_event_kind kind, const char *event, PyObject *args);
+int hm_fs_unix_bind(PyObject *addr);
 int hm_fs_preinit(void);
 int hm_fs_setup(void);
 void hm_fs_latch(void);

@@ -700,6 +700,17 @@ socket_event(PyObject *args)
     return hm_block(&b);
 }
 
+/* An AF_UNIX bind also makes a file: the filesystem guard judges it. */
+static int
+bind_node_event(PyObject *args)
+{
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2 ||
+        sock_family(PyTuple_GET_ITEM(args, 0)) != AF_UNIX) {
+        return 0;
+    }
+    return hm_fs_unix_bind(PyTuple_GET_ITEM(args, 1));
+}
+
 static PyObject *
 arg0(PyObject *args)
 {
@@ -735,7 +746,10 @@ hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args)
     case EV_SENDMSG:
         return peer_event(args, "sendmsg", "socket.sendmsg", 0);
     case EV_BIND:
-        return peer_event(args, "bind", "socket.bind", 1);
+        if (peer_event(args, "bind", "socket.bind", 1) < 0) {
+            return -1;
+        }
+        return bind_node_event(args);
     case EV_SOCKET_NEW:
         return socket_event(args);
     default:

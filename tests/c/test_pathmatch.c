@@ -196,6 +196,10 @@ test_devices(void)
            "source through . and ..");
     TAP_OK(!hm_path_is_source("/work/files/f042.txt", 20),
            "not a source: no dev in it");
+    TAP_OK(hm_path_is_named("/dev/./stdout", 13, "/dev/stdout"),
+           "named /dev/./stdout");
+    TAP_OK(!hm_path_is_named("/dev/stderr", 11, "/dev/stdout"),
+           "not named: /dev/stderr");
 }
 
 struct sqlite_row {
