@@ -1018,12 +1018,17 @@ judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
     }
     if (p != &p_bind && (family == AF_INET || family == AF_INET6) &&
         PyTuple_Check(addr) && PyTuple_GET_SIZE(addr) >= 1) {
-        Py_SETREF(addr, resolved_address(family, addr));
+        PyObject *judged = addr;
+
+        addr = resolved_address(family, judged);
         if (addr == NULL ||
-            check_address(family, addr, verb_of(p), p->trace, 0) < 0) {
+            (addr != judged &&
+             check_address(family, addr, verb_of(p), p->trace, 0) < 0)) {
+            Py_DECREF(judged);
             Py_XDECREF(addr);
             return NULL;
         }
+        Py_DECREF(judged);
     }
     return call_judged(p, self, args, nargs, kwnames, at, addr);
 }

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HERMETIC, TIMEOUT, child_env
-
 HERE = Path(__file__).parent / "corpus"
+HERMETIC = Path(sys.executable).parent / "hermetic"
+TIMEOUT = 60
 README = Path(__file__).parents[2] / "README.md"
 PROGRAMS = sorted(HERE.rglob("*.py"))
 
@@ -58,6 +58,14 @@ def make_tmp(tmp_path):
     (tmp_path / "w").mkdir()
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "secret.txt").write_text("SECRET\n")
+
+
+def child_env(tmp_path):
+    """Ours, without an inherited policy, the venv first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k != "HERMETIC_FLAGS_JSON"}
+    env["PATH"] = f"{HERMETIC.parent}{os.pathsep}{env.get('PATH', '')}"
+    env["ATTACK_TMP"] = str(tmp_path)
+    return env
 
 
 def test_corpus_is_large_enough():
@@ -90,7 +98,7 @@ def test_attack(path, tmp_path):
     proc = subprocess.run(
         argv,
         check=False,
-        env=child_env({"ATTACK_TMP": str(tmp_path)}),
+        env=child_env(tmp_path),
         cwd=tmp_path,
         capture_output=True,
         text=True,
