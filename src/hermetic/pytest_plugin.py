@@ -157,6 +157,7 @@ class HermeticSession:
         strict = config.getoption("hermetic_strict")
         self.strict = config.getini("hermetic_strict") if strict is None else strict
         self.blocker: hermetic_blocker | None = None
+        self.call_policy: dict[str, Any] = {}
         self.seen = 0  # the violation count already attributed
         self.summary: dict[str, list[str]] = {}
 
@@ -169,8 +170,20 @@ class HermeticSession:
             self.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         if _is_empty(self.policy) or _is_xdist_controller(self.config):
             return
-        self.blocker = hermetic_blocker(**self._with_pytest_machinery(self.policy))
-        self.blocker.__enter__()
+        policy = self._with_pytest_machinery(self.policy)
+        fields = _expanded(policy)
+        if fields.get("block_interpreter_mutation"):
+            # pytest puts test directories on sys.path while it collects and
+            # changes directory when it ends: the interpreter guard holds
+            # during each test's call phase (pytest_runtest_call) instead.
+            self.call_policy = {
+                "block_interpreter_mutation": True,
+                **{k: fields[k] for k in ("trace", "observe") if fields.get(k)},
+            }
+            policy = {k: v for k, v in fields.items() if k != "block_interpreter_mutation"}
+        if not _is_empty(policy):
+            self.blocker = hermetic_blocker(**policy)
+            self.blocker.__enter__()
 
     def stop(self) -> None:
         """Leaves the session policy (a sealed one stays)."""
@@ -264,6 +277,19 @@ class HermeticSession:
             if "strict" in mark.kwargs:
                 return bool(mark.kwargs["strict"])
         return bool(self.strict)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self) -> Iterator[None]:
+        """The session's interpreter guard, around the test function only."""
+        if not self.call_policy:
+            yield
+            return
+        blocker = hermetic_blocker(**self.call_policy)
+        blocker.__enter__()
+        try:
+            yield
+        finally:
+            blocker.__exit__(None, None, None)
 
     # --- the marker ---------------------------------------------------------
 

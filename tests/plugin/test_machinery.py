@@ -79,3 +79,39 @@ def test_marker_and_fixture_keep_tmp_path_writable(run_session, how):
     }
     session = run_session(files, "--no-hermetic-strict")
     assert session.outcomes == {"test_tmp_path": "PASSED"}, session
+
+
+INTERPRETER = {
+    "test_i.py": """
+        import sys
+        import pytest
+
+        @pytest.fixture
+        def elsewhere(monkeypatch, tmp_path):  # fixtures run outside the call
+            monkeypatch.chdir(tmp_path)
+            monkeypatch.syspath_prepend(str(tmp_path))
+
+        def test_ordinary(elsewhere):
+            assert sum(range(4)) == 6
+
+        def test_changes_sys_path():
+            sys.path.append("/tmp")
+            import colorsys  # the change is seen at the next import
+    """
+}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--hermetic-no-interpreter-mutation"], ["--hermetic-profile", "block-all"]],
+    ids=["flag", "block-all"],
+)
+def test_interpreter_guard_holds_the_test_call_not_pytest(run_session, args):
+    # pytest changes sys.path while collecting and the directory when it ends.
+    session = run_session(INTERPRETER, *args)
+    assert session.outcomes == {
+        "test_ordinary": "PASSED",
+        "test_changes_sys_path": "FAILED",
+    }, session
+    assert "InterpreterViolation" in session.output, session
+    assert "Interrupted" not in session.output, session
