@@ -8,18 +8,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* Replaces *slot with its realpath.  On failure *slot is unchanged. */
+/* Replaces *slot with its realpath, which must be a directory.  On
+ * failure *slot is unchanged. */
 static int
 resolve_one(char **slot, char *bad, size_t badlen)
 {
     char *canon = realpath(*slot, NULL);
+    struct stat st;
 
     if (canon == NULL) {
         int rc = errno == ENOMEM ? -ENOMEM : -(errno ? errno : EINVAL);
 
         snprintf(bad, badlen, "%s", *slot);
         return rc;
+    }
+    if (stat(canon, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(bad, badlen, "%s", *slot);
+        free(canon);
+        return -ENOTDIR;
     }
     free(*slot);
     *slot = canon;

@@ -36,12 +36,34 @@ option_field(const char *opt, size_t len)
     return NULL;
 }
 
+/* Why a value of field was refused, and what to give instead. */
+static const struct {
+    const char *field, *why, *hint;
+} value_help[] = {
+    {"allow_domains", "not a host name",
+     "give a name such as example.com: it allows the names under it too "
+     "(no wildcard, scheme, port or path)"},
+    {"allow_ips", "not an address or a CIDR range",
+     "give an address or a range such as 10.0.0.0/8 or fd00::/8"},
+    {"allow_env", "not a variable name", NULL},
+    {"deny_imports", "not a module name",
+     "give a dotted module name such as json or xml.dom"},
+};
+
 static int
 add_value(struct hm_cli *cli, const char *field, const char *opt,
           const char *value, struct hm_cli_error *e)
 {
     int rc = hm_policy_add(&cli->policy, field, value);
+    size_t n = sizeof(value_help) / sizeof(value_help[0]), i;
 
+    for (i = 0; rc == -EINVAL && i < n; i++) {
+        if (strcmp(value_help[i].field, field) == 0) {
+            fail(e, value_help[i].hint, "%s: invalid value: %s: %s", opt,
+                 value, value_help[i].why);
+            return -1;
+        }
+    }
     if (rc == -EINVAL) {
         fail(e, NULL, "%s: invalid value: %s", opt, value);
     } else if (rc < 0) {

@@ -366,7 +366,7 @@ resolve_paths(struct hm_policy *p, struct hm_cli_error *e)
                  : "--allow-write",
              bad, strerror(-rc));
     snprintf(e->hint, sizeof(e->hint),
-             "the directory must exist before hermetic starts");
+             "give a directory that exists before hermetic starts");
     return -1;
 }
 

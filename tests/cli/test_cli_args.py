@@ -67,6 +67,41 @@ def test_bad_command_line(run_cli, marker, flags):
     assert not path.exists()
 
 
+@pytest.mark.parametrize(
+    ("flags", "line", "hint"),
+    [
+        (
+            ["--allow-ip", "10.0.0.0/33"],
+            "hermetic: --allow-ip: invalid value: 10.0.0.0/33: not an address or a CIDR range",
+            "hint: give an address or a range such as 10.0.0.0/8 or fd00::/8",
+        ),
+        (
+            ["--allow-domain", "*.example.com"],
+            "hermetic: --allow-domain: invalid value: *.example.com: not a host name",
+            "hint: give a name such as example.com: it allows the names under it too "
+            "(no wildcard, scheme, port or path)",
+        ),
+        (
+            ["--deny-import", "1x"],
+            "hermetic: --deny-import: invalid value: 1x: not a module name",
+            "hint: give a dotted module name such as json or xml.dom",
+        ),
+        (
+            ["--fs-readonly=/etc/hostname"],
+            "hermetic: --fs-readonly: cannot resolve /etc/hostname: Not a directory",
+            "hint: give a directory that exists before hermetic starts",
+        ),
+    ],
+    ids=["cidr", "domain", "module", "root-is-a-file"],
+)
+def test_bad_value_says_why(run_cli, marker, flags, line, hint):
+    path, target = marker
+    proc = run_cli(*flags, "--", *target)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [line, hint]
+    assert not path.exists()
+
+
 def test_profile_needing_an_unbuilt_guard_is_named(run_cli, marker):
     from hermetic import _core
 
