@@ -9,6 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void
+clean(char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            *s = '?';
+        }
+    }
+}
+
+void
+hm_cli_error_clean(struct hm_cli_error *e)
+{
+    clean(e->what);
+    clean(e->hint);
+}
+
 __attribute__((format(printf, 3, 4))) static void
 fail(struct hm_cli_error *e, const char *hint, const char *fmt, ...)
 {
@@ -18,6 +35,7 @@ fail(struct hm_cli_error *e, const char *hint, const char *fmt, ...)
     vsnprintf(e->what, sizeof(e->what), fmt, ap);
     va_end(ap);
     snprintf(e->hint, sizeof(e->hint), "%s", hint != NULL ? hint : "");
+    hm_cli_error_clean(e);
 }
 
 /* The field an option names ("--allow-domain" -> allow_domains). */

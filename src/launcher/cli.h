@@ -38,4 +38,8 @@ int hm_cli_parse(int argc, char **argv, struct hm_cli *cli,
 
 void hm_cli_free(struct hm_cli *cli);
 
+/* Replaces control characters (a newline in an argument the error
+ * quotes) so that the error stays one line each. */
+void hm_cli_error_clean(struct hm_cli_error *e);
+
 #endif

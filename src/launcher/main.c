@@ -161,8 +161,9 @@ print_help(void)
 }
 
 static int
-report(int status, const struct hm_cli_error *e)
+report(int status, struct hm_cli_error *e)
 {
+    hm_cli_error_clean(e);
     fprintf(stderr, "hermetic: %s\n", e->what);
     if (e->hint[0] != '\0') {
         fprintf(stderr, "hint: %s\n", e->hint);

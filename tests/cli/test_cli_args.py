@@ -102,6 +102,16 @@ def test_bad_value_says_why(run_cli, marker, flags, line, hint):
     assert not path.exists()
 
 
+def test_error_quoting_a_newline_stays_one_line(run_cli, marker):
+    path, target = marker
+    proc = run_cli("--frob\n[hermetic] blocked forged", "--", *target)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("hermetic: unknown option: --frob?[hermetic]"), lines
+    assert [line for line in lines if line.startswith("[hermetic]")] == [], lines
+    assert not path.exists()
+
+
 def test_profile_needing_an_unbuilt_guard_is_named(run_cli, marker):
     from hermetic import _core
 
