@@ -272,7 +272,13 @@ make_absolute(const char *s, size_t len, int dir_fd, char *abs, size_t cap)
     int n;
 
     if (len > 0 && s[0] == '/') {
-        n = snprintf(abs, cap, "%.*s", (int)len, s);
+        /* the common case, on every open: no formatting */
+        if (len >= cap || memchr(s, '\0', len) != NULL) {
+            return -1;
+        }
+        memcpy(abs, s, len);
+        abs[len] = '\0';
+        return 0;
     } else if (base_dir(dir_fd, base, sizeof(base)) < 0) {
         return -1;
     } else {
@@ -366,7 +372,7 @@ dir_real(const char *dir, char *canon)
 /* Files, in cached directories, known to be no link: their path is their
  * real path.  Same reasoning as the directories; a file opened again
  * (the common loop) then costs no system call at all. */
-#define FILECACHE_SIZE 64
+#define FILECACHE_SIZE 1024 /* untouched slots cost no memory */
 #define FILECACHE_PATH 256
 
 struct filecache {
@@ -410,7 +416,8 @@ resolve_fast(const char *abs, char *out, size_t cap)
         strcmp(name, "..") == 0 || slash == abs) {
         return -1;
     }
-    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - abs), abs);
+    memcpy(dir, abs, (size_t)(slash - abs));
+    dir[slash - abs] = '\0';
     cacheable = dir_real(dir, canon);
     if (cacheable < 0) {
         return -1;
