@@ -160,6 +160,7 @@ int hm_excepthook_install(void);
 /* netguard.c */
 int hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_net_setup(void);
+int hm_net_import_event(PyObject *name);
 
 /* procguard.c */
 int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);

@@ -170,6 +170,12 @@ hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
     if (fn == NULL) {
         return -1;
     }
+    if (p->def != NULL) {
+        /* The import released the GIL and another thread got here first:
+         * reading ml_meth again would take its thunk for the original. */
+        Py_DECREF(fn);
+        return 0;
+    }
     def = method_def(fn);
     if (def != NULL && !is_expected(p, fn, def)) {
         def = NULL;
