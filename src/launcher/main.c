@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +192,32 @@ exists(const char *dir, const char *name)
  * are: beside this program (python -m hermetic runs the copy installed
  * there), or in the site-packages of the prefix this program's bin/ is in.
  */
+/* The directory of this program, once: the kernel's link names the file
+ * itself, with no symlink left to resolve. */
+static const char *
+self_dir(void)
+{
+    static char dir[PATH_MAX];
+    static int done;
+    ssize_t n;
+    char *slash;
+
+    if (!done) {
+        done = 1;
+        n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+        dir[n > 0 ? n : 0] = '\0';
+        slash = strrchr(dir, '/');
+        if (n <= 0 || (size_t)n == sizeof(dir) - 1 || slash == NULL) {
+            dir[0] = '\0';
+        } else if (slash == dir) {
+            dir[1] = '\0'; /* the root directory */
+        } else {
+            *slash = '\0';
+        }
+    }
+    return dir[0] != '\0' ? dir : NULL;
+}
+
 static int
 find_package(char *dst, size_t cap)
 {
@@ -203,13 +228,11 @@ find_package(char *dst, size_t cap)
         "/../lib/python3/dist-packages/hermetic",
         "/../local/lib/python" PY_XY "/dist-packages/hermetic",
     };
-    char self[PATH_MAX];
-    const char *dir;
+    const char *dir = self_dir();
 
-    if (realpath("/proc/self/exe", self) == NULL) {
+    if (dir == NULL) {
         return -1;
     }
-    dir = dirname(self);
     for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
         if (join(dst, cap, dir, rel[i]) == 0 &&
             exists(dst, "/_hermetic_shim.so") &&
@@ -226,15 +249,13 @@ find_python(char *dst, size_t cap)
 {
     static const char *const names[] = {"python" PY_XY, "python3", "python"};
     const char *given = getenv("HERMETIC_PYTHON");
-    char self[PATH_MAX];
+    const char *dir = self_dir();
 
     if (given != NULL && given[0] != '\0') {
         snprintf(dst, cap, "%s", given);
         return;
     }
-    if (realpath("/proc/self/exe", self) != NULL) {
-        const char *dir = dirname(self);
-
+    if (dir != NULL) {
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
             snprintf(dst, cap, "%s/%s", dir, names[i]);
             if (access(dst, X_OK) == 0) {
