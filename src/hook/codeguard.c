@@ -984,11 +984,12 @@ hm_code_sync(void)
     return 0;
 }
 
-/* Runs once, with the rest of the set-up. */
+/* Runs once, when the first policy with the guard is active (at the
+ * set-up in CLI mode, at the blocker that asks for it in API mode). */
 int
 hm_code_setup(void)
 {
-    if (fn_get_data != NULL) {
+    if (fn_get_data != NULL || !(hm.mask & HM_BLOCK_CODE_EXEC)) {
         return 0;
     }
     if (capture_import_system() < 0 ||

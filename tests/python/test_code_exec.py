@@ -3,6 +3,8 @@
 Each case runs in a fresh interpreter (see conftest.probe).
 """
 
+import sys
+
 import pytest
 
 
@@ -186,3 +188,25 @@ def test_types_coroutine_and_asyncio(probe):
         **POLICY,
     )
     out.assert_result(5)
+
+
+def test_blocker_inside_a_cli_run_without_the_guard(run_cli, tmp_path):
+    """The CLI set-up leaves the code guard out when no policy asks for it;
+    a blocker that asks later puts it in, with imports still working."""
+    script = tmp_path / "prog.py"
+    script.write_text(
+        "import hermetic\n"
+        "print(eval('1 + 1'))\n"
+        "with hermetic.hermetic_blocker(block_code_exec=True):\n"
+        "    try:\n"
+        "        eval('1 + 2')\n"
+        "        print('ESCAPED')\n"
+        "    except hermetic.PolicyViolation as e:\n"
+        "        print('BLOCKED', e.guard)\n"
+        "    import collections, dataclasses, fractions\n"
+        "    print(collections.namedtuple('P', 'a')(3).a)\n"
+        "print(eval('2 + 2'))\n"
+    )
+    proc = run_cli("--no-network", "--", sys.executable, str(script))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["2", "BLOCKED", "code_exec", "3", "4"], proc.stdout
