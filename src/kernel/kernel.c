@@ -166,11 +166,21 @@ int
 hm_kernel_apply(const struct hm_policy *const *v, size_t n,
                 const char *pkg_dir, char *err, size_t errlen)
 {
-    struct hm_kplan *plan = malloc(sizeof(*plan));
+    struct hm_kplan *plan;
     struct hm_kenv kenv;
     const char *what = "plan";
+    int asked = 0;
     int rc;
 
+    /* Every guarded process comes here: without --kernel in the stack,
+     * the kernel is not even asked what it supports. */
+    for (size_t i = 0; i < n; i++) {
+        asked |= hm_policy_kernel(v[i]) != HM_KLEVEL_OFF;
+    }
+    if (!asked) {
+        return 0;
+    }
+    plan = malloc(sizeof(*plan));
     if (plan == NULL) {
         snprintf(err, errlen, "--kernel: out of memory");
         return -ENOMEM;

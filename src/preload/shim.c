@@ -75,18 +75,23 @@ check_version(version_fn version)
               "run the hermetic it provides");
 }
 
-/* The core lies beside this object. */
+/* The core lies beside this object (resolved once). */
 static void
 core_path(char *dst, size_t cap)
 {
+    static char path[PATH_MAX + 32];
     Dl_info info;
     char self[PATH_MAX];
 
-    if (dladdr((void *)core_path, &info) == 0 || info.dli_fname == NULL ||
-        realpath(info.dli_fname, self) == NULL) {
-        die("cannot find the preload shim's own path", NULL);
+    if (path[0] == '\0') {
+        if (dladdr((void *)core_path, &info) == 0 || info.dli_fname == NULL ||
+            realpath(info.dli_fname, self) == NULL) {
+            die("cannot find the preload shim's own path", NULL);
+        }
+        snprintf(path, sizeof(path), "%s/_core%s", dirname(self),
+                 HM_EXT_SUFFIX);
     }
-    snprintf(dst, cap, "%s/_core%s", dirname(self), HM_EXT_SUFFIX);
+    snprintf(dst, cap, "%s", path);
 }
 
 /*
@@ -100,6 +105,7 @@ apply_kernel(const char *json)
     struct hm_stack s = {0};
     const struct hm_policy **v;
     char pkg[PATH_MAX], err[700];
+    int asked = 0;
     int rc = 0;
 
     if (hm_stack_decode(json, strlen(json), &s, err, sizeof(err)) < 0) {
@@ -111,6 +117,12 @@ apply_kernel(const char *json)
     }
     for (size_t i = 0; i < s.n; i++) {
         v[i] = &s.v[i];
+        asked |= hm_policy_kernel(v[i]) != HM_KLEVEL_OFF;
+    }
+    if (!asked) {
+        free(v);
+        hm_stack_free(&s);
+        return;
     }
     core_path(pkg, sizeof(pkg));
     rc = hm_kernel_apply(v, s.n, dirname(pkg), err, sizeof(err));
