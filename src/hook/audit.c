@@ -509,7 +509,7 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
             return block_creator_import(*c);
         }
     }
-    return hm_net_import_event(name);
+    return hm_net_import_event(args);
 }
 
 /*

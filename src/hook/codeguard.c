@@ -984,12 +984,13 @@ hm_code_sync(void)
     return 0;
 }
 
-/* Runs once, when the first policy with the guard is active (at the
- * set-up in CLI mode, at the blocker that asks for it in API mode). */
+/* Runs once, with the rest of the set-up: before any of the target's
+ * code in CLI mode, whatever its policy, so that a later blocker asking
+ * for the guard finds the import system as the interpreter made it. */
 int
 hm_code_setup(void)
 {
-    if (fn_get_data != NULL || !(hm.mask & HM_BLOCK_CODE_EXEC)) {
+    if (fn_get_data != NULL) {
         return 0;
     }
     if (capture_import_system() < 0 ||

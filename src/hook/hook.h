@@ -12,6 +12,7 @@
 #include <Python.h>
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
@@ -160,7 +161,7 @@ int hm_excepthook_install(void);
 /* netguard.c */
 int hm_net_event(enum hm_event_kind kind, const char *event, PyObject *args);
 int hm_net_setup(void);
-int hm_net_import_event(PyObject *name);
+int hm_net_import_event(PyObject *args);
 
 /* procguard.c */
 int hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args);
@@ -241,6 +242,23 @@ typedef PyObject *(*hm_fast_kw_fn)(PyObject *, PyObject *const *, Py_ssize_t,
                                    PyObject *);
 
 int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
+
+/*
+ * The file a patched extension module was loaded from: another file
+ * holding the same code (a copy loaded by spec) would bring unreplaced
+ * functions, and is refused as an import.
+ */
+struct hm_ext_file {
+    const char *module; /* "_socket" */
+    int checked;        /* hm_ext_record ran */
+    int known;          /* 0: built in, or not loaded from a file */
+    dev_t dev;
+    ino_t ino;
+};
+
+void hm_ext_record(struct hm_ext_file *f);
+int hm_ext_refuse_copy(const struct hm_ext_file *f, PyObject *args,
+                       const char *reason);
 PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
                         PyObject *const *args, Py_ssize_t nargs,
                         PyObject *kwnames);

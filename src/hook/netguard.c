@@ -1039,73 +1039,48 @@ HM_PATCH_THUNKS(sendto, judge_then_call, p_sendto)
 HM_PATCH_THUNKS(sendmsg, judge_then_call, p_sendmsg)
 HM_PATCH_THUNKS(bind, judge_then_call, p_bind)
 
-/* Set while one thread puts the replacements in place: its own import of
- * _socket fires the import event again, and another thread importing
- * _socket meanwhile waits for the module lock the first one holds. */
-static int net_patching;
-
-static int
-net_patch(void)
-{
-    int rc;
-
-    if (p_connect.def != NULL || net_patching) {
-        return 0;
-    }
-    net_patching = 1;
-    rc = hm_patch_apply(&p_getaddrinfo, HM_THUNKS(getaddrinfo)) < 0 ||
-                 hm_patch_apply(&p_gethostbyname, HM_THUNKS(gethostbyname)) <
-                     0 ||
-                 hm_patch_apply(&p_gethostbyname_ex,
-                                HM_THUNKS(gethostbyname_ex)) < 0 ||
-                 hm_patch_apply(&p_gethostbyaddr, HM_THUNKS(gethostbyaddr)) <
-                     0 ||
-                 hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
-                 hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
-                 hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
-                 hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0 ||
-                 hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0
-             ? -1
-             : 0;
-    net_patching = 0;
-    return rc;
-}
+/* The file _socket was loaded from, once patched. */
+static struct hm_ext_file socket_file = {"_socket", 0, 0, 0, 0};
 
 /*
- * The replacements of _socket go in when a network policy becomes active
- * if _socket is loaded, else at its import (hm_net_import_event): a
- * program that never touches the network does not pay for loading it.
- * Until they are in, each call is still judged by its audit event; the
- * replacements add what events cannot give (the addresses an allowed name
- * resolved to), so a late patch can only refuse more, never less.
+ * Puts the replacements of _socket in place as soon as a network policy
+ * is active, importing _socket if needed: the audit events alone cannot
+ * hold an allowed name to the addresses it resolves to, and CPython
+ * resolves a name given to connect before its event.  At the set-up, so
+ * that no code of the target can come between (its own audit hooks, its
+ * finders).  The connect replacement goes last: it says all are in.
  */
 int
 hm_net_setup(void)
 {
-    PyObject *name, *mod;
-
     if (!(hm.mask & NET_MASK) || p_connect.def != NULL) {
         return 0;
     }
-    name = PyUnicode_FromString("_socket");
-    mod = name != NULL ? PyImport_GetModule(name) : NULL;
-    Py_XDECREF(name);
-    if (mod == NULL) {
-        return PyErr_Occurred() ? -1 : 0;
+    if (hm_patch_apply(&p_getaddrinfo, HM_THUNKS(getaddrinfo)) < 0 ||
+        hm_patch_apply(&p_gethostbyname, HM_THUNKS(gethostbyname)) < 0 ||
+        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) < 0 ||
+        hm_patch_apply(&p_gethostbyaddr, HM_THUNKS(gethostbyaddr)) < 0 ||
+        hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
+        hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
+        hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
+        hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0 ||
+        hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0) {
+        return -1;
     }
-    Py_DECREF(mod);
-    return net_patch();
+    hm_ext_record(&socket_file);
+    return 0;
 }
 
-/* The import event of a module not loaded yet: for _socket, load it here,
- * from the hook, and patch it before the importer gets it. */
+/* An import event: another copy of _socket's file, loaded by spec, would
+ * bring methods the guard has not replaced. */
 int
-hm_net_import_event(PyObject *name)
+hm_net_import_event(PyObject *args)
 {
-    if (!(hm.mask & NET_MASK) || p_connect.def != NULL || net_patching ||
-        !PyUnicode_Check(name) ||
-        PyUnicode_CompareWithASCIIString(name, "_socket") != 0) {
+    if (!(hm.mask & NET_MASK) || p_connect.def == NULL) {
         return 0;
     }
-    return net_patch();
+    return hm_ext_refuse_copy(&socket_file, args,
+                              (hm.mask & HM_BLOCK_NETWORK)
+                                  ? "no-network"
+                                  : hm_first_reason(hm_refusing_mask()));
 }

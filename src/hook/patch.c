@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CONVENTION (METH_O | METH_VARARGS | METH_FASTCALL | METH_KEYWORDS)
@@ -374,4 +375,106 @@ hm_patch_call_with(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyMem_Free(vec);
     Py_DECREF(value);
     return result;
+}
+
+/* --- copies of a patched extension ---------------------------------------
+ */
+
+static int
+stat_of(PyObject *file, struct stat *st)
+{
+    PyObject *bytes = NULL;
+    int rc = -1;
+
+    if (file != NULL && file != Py_None &&
+        PyUnicode_FSConverter(file, &bytes)) {
+        rc = stat(PyBytes_AS_STRING(bytes), st);
+    }
+    Py_XDECREF(bytes);
+    PyErr_Clear();
+    return rc;
+}
+
+/* Records the file f->module was loaded from, after its patch (a built-in
+ * module has none: then every file is a copy). */
+void
+hm_ext_record(struct hm_ext_file *f)
+{
+    PyObject *mod = PyImport_ImportModule(f->module);
+    PyObject *file =
+        mod != NULL ? PyObject_GetAttrString(mod, "__file__") : NULL;
+    struct stat st;
+
+    f->checked = 1;
+    if (stat_of(file, &st) == 0) {
+        f->known = 1;
+        f->dev = st.st_dev;
+        f->ino = st.st_ino;
+    }
+    Py_XDECREF(file);
+    Py_XDECREF(mod);
+    PyErr_Clear();
+}
+
+/* 1 when an import's name loads f->module's init function: CPython looks
+ * it up by the last dotted part, with '-' read as '_'. */
+static int
+loads_module(const struct hm_ext_file *f, PyObject *name)
+{
+    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    const char *last, *m = f->module;
+
+    if (s == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    last = strrchr(s, '.');
+    for (s = last != NULL ? last + 1 : s; *s != '\0' && *m != '\0'; s++, m++) {
+        if (*s != *m && !(*s == '-' && *m == '_')) {
+            return 0;
+        }
+    }
+    return *s == '\0' && *m == '\0';
+}
+
+/*
+ * An import event (name, file, ...) that loads f->module's code from a
+ * file other than the patched one (by device and inode, as the dynamic
+ * loader tells libraries apart: a link is the library already loaded) is
+ * refused as an import.  _imp.create_dynamic fires it for every load.
+ */
+int
+hm_ext_refuse_copy(const struct hm_ext_file *f, PyObject *args,
+                   const char *reason)
+{
+    PyObject *name, *file;
+    struct stat st;
+    struct hm_block b = {0};
+    char message[200];
+
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+        return 0;
+    }
+    name = PyTuple_GET_ITEM(args, 0);
+    file = PyTuple_GET_ITEM(args, 1);
+    if (file == Py_None || !loads_module(f, name)) {
+        return 0;
+    }
+    if (f->known && stat_of(file, &st) == 0 && st.st_dev == f->dev &&
+        st.st_ino == f->ino) {
+        return 0;
+    }
+    snprintf(message, sizeof(message),
+             "import blocked: %.60s (a copy of %s, whose functions the "
+             "guard has not replaced)",
+             PyUnicode_AsUTF8(name), f->module);
+    b.guard = "imports";
+    b.message = message;
+    b.target = PyUnicode_AsUTF8(name);
+    b.api = "import";
+    b.key = "name";
+    b.value = b.target;
+    b.vlen = strlen(b.target);
+    b.reason = reason;
+    return hm_block(&b);
 }

@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static int
 block_process(const char *api)
@@ -65,79 +64,16 @@ hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args)
     return report_process(event);
 }
 
+/* The file the replaced fork_exec lives in. */
+static struct hm_ext_file fork_exec_file = {"_posixsubprocess", 0, 0, 0, 0};
 static struct hm_patch p_fork_exec;
-static int fork_exec_patch(void);
-
-/* The file the replaced fork_exec lives in, when it was loaded from one. */
-static struct {
-    int known;
-    dev_t dev;
-    ino_t ino;
-} fork_exec_file;
-
-/* 1 when name is _posixsubprocess, alone or as the last part of a dotted
- * name (the extension's init function is found by that last part). */
-static int
-names_posixsubprocess(PyObject *name)
-{
-    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    const char *dot;
-
-    if (s == NULL) {
-        PyErr_Clear();
-        return 0;
-    }
-    dot = strrchr(s, '.');
-    return strcmp(dot != NULL ? dot + 1 : s, "_posixsubprocess") == 0;
-}
-
-/*
- * An extension loaded from a file (the event of _imp.create_dynamic
- * carries its name) that is another copy of _posixsubprocess has its own,
- * unreplaced fork_exec: refused.  The same file under another name (a
- * link) is the library already loaded, as the dynamic loader sees it.
- */
-static int
-refuse_copy(PyObject *name, PyObject *file)
-{
-    PyObject *bytes = NULL;
-    struct stat st;
-    int same;
-    struct hm_block b = {0};
-    char message[160];
-
-    if (file == Py_None || !PyUnicode_FSConverter(file, &bytes)) {
-        PyErr_Clear();
-        return 0;
-    }
-    same = fork_exec_file.known && stat(PyBytes_AS_STRING(bytes), &st) == 0 &&
-           st.st_dev == fork_exec_file.dev && st.st_ino == fork_exec_file.ino;
-    Py_DECREF(bytes);
-    if (same) {
-        return 0;
-    }
-    snprintf(message, sizeof(message),
-             "import blocked: %.60s (a copy of _posixsubprocess: its "
-             "fork_exec is not guarded)",
-             PyUnicode_AsUTF8(name));
-    b.guard = "imports";
-    b.message = message;
-    b.target = PyUnicode_AsUTF8(name);
-    b.api = "import";
-    b.key = "name";
-    b.value = b.target;
-    b.vlen = strlen(b.target);
-    b.reason = (hm.mask & HM_BLOCK_SUBPROCESS)
-                   ? "no-subprocess"
-                   : hm_first_reason(hm_refusing_mask());
-    return hm_block(&b);
-}
 
 /*
  * _posixsubprocess, whose fork_exec fires no event, cannot be imported
- * before the set-up (for the reason above).  After it, its first import
- * loads and patches it from here, before the importer gets it; a load of
- * another copy is refused.
+ * before the set-up (for the reason above).  After it, the set-up has
+ * replaced fork_exec, and a load of another copy of the extension is
+ * refused: its fork_exec would start processes, and children without the
+ * policy, unseen.
  */
 int
 hm_proc_import_event(enum hm_event_kind kind, const char *event,
@@ -147,22 +83,23 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
 
     (void)kind;
     (void)event;
-    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) {
         return 0;
     }
     name = PyTuple_GET_ITEM(args, 0);
-    if (!names_posixsubprocess(name)) {
+    if (hm_before_init()) {
+        return PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(
+                                            name, "_posixsubprocess") == 0
+                   ? block_process("_posixsubprocess.fork_exec")
+                   : 0;
+    }
+    if (p_fork_exec.def == NULL) {
         return 0;
     }
-    if (hm_before_init()) {
-        return block_process("_posixsubprocess.fork_exec");
-    }
-    if (fork_exec_patch() < 0) {
-        return -1;
-    }
-    return p_fork_exec.def != NULL
-               ? refuse_copy(name, PyTuple_GET_ITEM(args, 1))
-               : 0;
+    return hm_ext_refuse_copy(&fork_exec_file, args,
+                              (hm.mask & HM_BLOCK_SUBPROCESS)
+                                  ? "no-subprocess"
+                                  : hm_first_reason(hm_refusing_mask()));
 }
 
 static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
@@ -326,83 +263,19 @@ HM_PATCH_THUNKS(spawn, spawn_guard, p_spawn)
 HM_PATCH_THUNKS(spawnp, spawn_guard, p_spawnp)
 HM_PATCH_THUNKS(system, system_guard, p_system)
 
-/* Set while the replacement goes in: its own import fires the events
- * of _posixsubprocess again. */
-static int fork_exec_patching;
-
-static int
-fork_exec_patch(void)
-{
-    PyObject *mod, *file;
-    PyObject *bytes = NULL;
-    struct stat st;
-    int rc;
-
-    if (p_fork_exec.def != NULL || fork_exec_patching) {
-        return 0;
-    }
-    fork_exec_patching = 1;
-    rc = hm_patch_apply(&p_fork_exec, HM_THUNKS(fork_exec));
-    fork_exec_patching = 0;
-    if (rc < 0) {
-        return -1;
-    }
-    mod = PyImport_ImportModule("_posixsubprocess");
-    file = mod != NULL ? PyObject_GetAttrString(mod, "__file__") : NULL;
-    Py_XDECREF(mod);
-    if (file != NULL && PyUnicode_FSConverter(file, &bytes) &&
-        stat(PyBytes_AS_STRING(bytes), &st) == 0) {
-        fork_exec_file.known = 1;
-        fork_exec_file.dev = st.st_dev;
-        fork_exec_file.ino = st.st_ino;
-    }
-    Py_XDECREF(bytes);
-    Py_XDECREF(file);
-    PyErr_Clear(); /* a builtin has no file: every file is a copy */
-    return 0;
-}
-
-/* 1 when _posixsubprocess is built into the interpreter: importing it
- * costs nothing, and _imp.create_builtin makes it without an event. */
-static int
-posixsubprocess_builtin(void)
-{
-    for (const struct _inittab *t = PyImport_Inittab; t->name != NULL; t++) {
-        if (strcmp(t->name, "_posixsubprocess") == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/*
- * The replacements of posix go in at once.  fork_exec goes in now when
- * _posixsubprocess is loaded or built in, else at its first import
- * (hm_proc_import_event): every load of it from a file fires that event,
- * even _imp.create_dynamic's.  Called at each new policy: in-process
- * blockers may come after an unguarded import.
- */
 int
 hm_proc_setup(void)
 {
-    PyObject *name, *mod;
-
-    if (hm_patch_apply(&p_execve, HM_THUNKS(execve)) < 0 ||
+    if (hm_patch_apply(&p_fork_exec, HM_THUNKS(fork_exec)) < 0 ||
+        hm_patch_apply(&p_execve, HM_THUNKS(execve)) < 0 ||
         hm_patch_apply(&p_execv, HM_THUNKS(execv)) < 0 ||
         hm_patch_apply(&p_spawn, HM_THUNKS(spawn)) < 0 ||
         hm_patch_apply(&p_spawnp, HM_THUNKS(spawnp)) < 0 ||
         hm_patch_apply(&p_system, HM_THUNKS(system)) < 0) {
         return -1;
     }
-    if (p_fork_exec.def != NULL) {
-        return 0;
+    if (!fork_exec_file.checked) {
+        hm_ext_record(&fork_exec_file);
     }
-    name = PyUnicode_FromString("_posixsubprocess");
-    mod = name != NULL ? PyImport_GetModule(name) : NULL;
-    Py_XDECREF(name);
-    if (mod == NULL && PyErr_Occurred()) {
-        return -1;
-    }
-    Py_XDECREF(mod);
-    return mod != NULL || posixsubprocess_builtin() ? fork_exec_patch() : 0;
+    return 0;
 }

@@ -1,4 +1,4 @@
-# attack: a module the guard imports from its hook (_socket, at the target's first import of it), shadowed on PYTHONPATH, runs its code while the guard's own import is under way
+# attack: a module the guard's own set-up imports (_socket), shadowed on PYTHONPATH, runs its code while the set-up's events are trusted
 # flags: --no-network
 import os
 import subprocess
@@ -26,5 +26,5 @@ except OSError as e:
 """
     )
 env = dict(os.environ, PYTHONPATH=d)
-r = subprocess.run([sys.executable, "-c", "import socket"], env=env, capture_output=True, text=True)
+r = subprocess.run([sys.executable, "-c", "pass"], env=env, capture_output=True, text=True)
 print(r.stdout, r.stderr)
