@@ -629,8 +629,9 @@ hm_python_setup(void)
         return 0;
     }
     setup_tstate = PyThreadState_Get();
-    if (hm_proc_setup() < 0 || hm_net_setup() < 0 || hm_fs_setup() < 0 ||
-        subinterpreter_setup() < 0 || hm_code_setup() < 0) {
+    if (hm_ext_init() < 0 || hm_proc_setup() < 0 || hm_net_setup() < 0 ||
+        hm_fs_setup() < 0 || subinterpreter_setup() < 0 ||
+        hm_code_setup() < 0) {
         goto out;
     }
     if (hm.from_env &&

@@ -12,7 +12,6 @@
 #include <Python.h>
 
 #include <limits.h>
-#include <sys/types.h>
 
 #include "policy.h"
 
@@ -244,21 +243,32 @@ typedef PyObject *(*hm_fast_kw_fn)(PyObject *, PyObject *const *, Py_ssize_t,
 int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
 
 /*
- * The file a patched extension module was loaded from: another file
+ * The file a patched extension module's code comes from.  Another file
  * holding the same code (a copy loaded by spec) would bring unreplaced
- * functions, and is refused as an import.
+ * functions, and is refused as an import.  When the module is not loaded
+ * at the set-up, the patch can wait for its first load: the set-up names
+ * the file that load must come from (the interpreter's lib-dynload), and
+ * the load's own event loads it first, from here, and patches it.
  */
 struct hm_ext_file {
-    const char *module; /* "_socket" */
-    int checked;        /* hm_ext_record ran */
-    int known;          /* 0: built in, or not loaded from a file */
-    dev_t dev;
-    ino_t ino;
+    const char *module;             /* "_socket" */
+    int (*patch)(PyObject *module); /* puts the replacements in */
+    PyObject *name;                 /* module, interned */
+    int active;                     /* the replacements are in */
+    int awaiting;                   /* they wait for the first load */
+    PyObject *file;     /* the path its code may come from, or NULL */
+    int loading;        /* the guard's own load is under way */
+    PyObject *own_name; /* ... under this name (borrowed, while loading) */
+    int own_seen;       /* ... and its event came */
 };
 
-void hm_ext_record(struct hm_ext_file *f);
-int hm_ext_refuse_copy(const struct hm_ext_file *f, PyObject *args,
-                       const char *reason);
+int hm_ext_patch_now(struct hm_ext_file *f);
+int hm_ext_init(void);
+int hm_ext_setup(struct hm_ext_file *f);
+int hm_ext_import_event(struct hm_ext_file *f, PyObject *args,
+                        const char *reason);
+int hm_patch_apply_in(struct hm_patch *p, const struct hm_thunks *t,
+                      PyObject *module);
 PyObject *hm_patch_call(struct hm_patch *p, PyObject *self,
                         PyObject *const *args, Py_ssize_t nargs,
                         PyObject *kwnames);

@@ -604,8 +604,9 @@ core_push(PyObject *module, PyObject *arg)
     if (stack_push(&((PolicyObject *)arg)->policy, arg, 0, &id) < 0) {
         return PyErr_NoMemory();
     }
-    if (hm_net_setup() < 0 || hm_fs_setup() < 0 || hm_env_sync() < 0 ||
-        hm_import_sync() < 0 || hm_code_sync() < 0 || hm_interp_latch() < 0) {
+    if (hm_proc_setup() < 0 || hm_net_setup() < 0 || hm_fs_setup() < 0 ||
+        hm_env_sync() < 0 || hm_import_sync() < 0 || hm_code_sync() < 0 ||
+        hm_interp_latch() < 0) {
         stack_remove(id);
         stack_sync_after_error();
         return NULL;

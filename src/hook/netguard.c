@@ -1039,48 +1039,55 @@ HM_PATCH_THUNKS(sendto, judge_then_call, p_sendto)
 HM_PATCH_THUNKS(sendmsg, judge_then_call, p_sendmsg)
 HM_PATCH_THUNKS(bind, judge_then_call, p_bind)
 
-/* The file _socket was loaded from, once patched. */
-static struct hm_ext_file socket_file = {"_socket", 0, 0, 0, 0};
+/* The connect replacement goes last: it says all are in. */
+static int
+socket_patch(PyObject *mod)
+{
+    return hm_patch_apply_in(&p_getaddrinfo, HM_THUNKS(getaddrinfo), mod) <
+                       0 ||
+                   hm_patch_apply_in(&p_gethostbyname,
+                                     HM_THUNKS(gethostbyname), mod) < 0 ||
+                   hm_patch_apply_in(&p_gethostbyname_ex,
+                                     HM_THUNKS(gethostbyname_ex), mod) < 0 ||
+                   hm_patch_apply_in(&p_gethostbyaddr,
+                                     HM_THUNKS(gethostbyaddr), mod) < 0 ||
+                   hm_patch_apply_in(&p_connect_ex, HM_THUNKS(connect_ex),
+                                     mod) < 0 ||
+                   hm_patch_apply_in(&p_sendto, HM_THUNKS(sendto), mod) < 0 ||
+                   hm_patch_apply_in(&p_sendmsg, HM_THUNKS(sendmsg), mod) <
+                       0 ||
+                   hm_patch_apply_in(&p_bind, HM_THUNKS(bind), mod) < 0 ||
+                   hm_patch_apply_in(&p_connect, HM_THUNKS(connect), mod) < 0
+               ? -1
+               : 0;
+}
+
+static struct hm_ext_file socket_file = {"_socket", socket_patch};
 
 /*
- * Puts the replacements of _socket in place as soon as a network policy
- * is active, importing _socket if needed: the audit events alone cannot
- * hold an allowed name to the addresses it resolves to, and CPython
- * resolves a name given to connect before its event.  At the set-up, so
- * that no code of the target can come between (its own audit hooks, its
- * finders).  The connect replacement goes last: it says all are in.
+ * The replacements of _socket go in under a network policy: the audit
+ * events alone cannot hold an allowed name to the addresses it resolves
+ * to, and CPython resolves a name given to connect before its event.  At
+ * once when _socket is loaded; else at its first load, before the loader
+ * gets it (hm_ext_setup), so that a program that never touches the
+ * network does not load it.
  */
 int
 hm_net_setup(void)
 {
-    if (!(hm.mask & NET_MASK) || p_connect.def != NULL) {
-        return 0;
-    }
-    if (hm_patch_apply(&p_getaddrinfo, HM_THUNKS(getaddrinfo)) < 0 ||
-        hm_patch_apply(&p_gethostbyname, HM_THUNKS(gethostbyname)) < 0 ||
-        hm_patch_apply(&p_gethostbyname_ex, HM_THUNKS(gethostbyname_ex)) < 0 ||
-        hm_patch_apply(&p_gethostbyaddr, HM_THUNKS(gethostbyaddr)) < 0 ||
-        hm_patch_apply(&p_connect_ex, HM_THUNKS(connect_ex)) < 0 ||
-        hm_patch_apply(&p_sendto, HM_THUNKS(sendto)) < 0 ||
-        hm_patch_apply(&p_sendmsg, HM_THUNKS(sendmsg)) < 0 ||
-        hm_patch_apply(&p_bind, HM_THUNKS(bind)) < 0 ||
-        hm_patch_apply(&p_connect, HM_THUNKS(connect)) < 0) {
-        return -1;
-    }
-    hm_ext_record(&socket_file);
-    return 0;
+    return (hm.mask & NET_MASK) ? hm_ext_setup(&socket_file) : 0;
 }
 
-/* An import event: another copy of _socket's file, loaded by spec, would
- * bring methods the guard has not replaced. */
+/* An import event: the first load of _socket is patched, and another copy
+ * of its file, loaded by spec, is refused. */
 int
 hm_net_import_event(PyObject *args)
 {
-    if (!(hm.mask & NET_MASK) || p_connect.def == NULL) {
+    if (!(hm.mask & NET_MASK)) {
         return 0;
     }
-    return hm_ext_refuse_copy(&socket_file, args,
-                              (hm.mask & HM_BLOCK_NETWORK)
-                                  ? "no-network"
-                                  : hm_first_reason(hm_refusing_mask()));
+    return hm_ext_import_event(&socket_file, args,
+                               (hm.mask & HM_BLOCK_NETWORK)
+                                   ? "no-network"
+                                   : hm_first_reason(hm_refusing_mask()));
 }

@@ -3,6 +3,7 @@
  */
 #include "hook.h"
 
+#include <dlfcn.h>
 #include <link.h>
 
 #include <errno.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <fcntl.h>
+#include <structmember.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,12 +135,19 @@ is_expected(const struct hm_patch *p, PyObject *fn, const PyMethodDef *def)
            type[mlen + 1 + (dot - p->name)] == '\0';
 }
 
-/* Looks up "name" or "Type.name" in the module (new reference). */
+/* Looks up "name" or "Type.name" in the module: from, or else the one
+ * the import system gives (new reference). */
 static PyObject *
-lookup(const char *module, const char *name)
+lookup(PyObject *from, const char *module, const char *name)
 {
     const char *dot = strchr(name, '.');
-    PyObject *obj = PyImport_ImportModule(module);
+    PyObject *obj = from;
+
+    if (obj != NULL) {
+        Py_INCREF(obj);
+    } else {
+        obj = PyImport_ImportModule(module);
+    }
 
     if (obj != NULL && dot != NULL) {
         char type[64];
@@ -160,6 +170,14 @@ lookup(const char *module, const char *name)
 int
 hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
 {
+    return hm_patch_apply_in(p, t, NULL);
+}
+
+/* The same, in the given module object (NULL: the imported one). */
+int
+hm_patch_apply_in(struct hm_patch *p, const struct hm_thunks *t,
+                  PyObject *module)
+{
     PyObject *fn;
     PyMethodDef *def;
     PyCFunction thunk;
@@ -167,7 +185,7 @@ hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t)
     if (p->def != NULL) {
         return 0;
     }
-    fn = lookup(p->module, p->name);
+    fn = lookup(module, p->module, p->name);
     if (fn == NULL) {
         return -1;
     }
@@ -377,43 +395,23 @@ hm_patch_call_with(struct hm_patch *p, PyObject *self, PyObject *const *args,
     return result;
 }
 
-/* --- copies of a patched extension ---------------------------------------
+/* --- copies of a patched extension, and its deferred patch ---------------
  */
 
+/*
+ * 1 when an import event's file is the path f's code may come from, as
+ * the same string: a link or another spelling could be pointed elsewhere
+ * between this check and the dynamic loader's open (the target's own
+ * audit hooks run in between), and is refused like a copy.
+ */
 static int
-stat_of(PyObject *file, struct stat *st)
+is_the_file(const struct hm_ext_file *f, PyObject *file)
 {
-    PyObject *bytes = NULL;
-    int rc = -1;
+    int same = f->file != NULL && PyUnicode_Check(file) &&
+               PyUnicode_Compare(file, f->file) == 0;
 
-    if (file != NULL && file != Py_None &&
-        PyUnicode_FSConverter(file, &bytes)) {
-        rc = stat(PyBytes_AS_STRING(bytes), st);
-    }
-    Py_XDECREF(bytes);
     PyErr_Clear();
-    return rc;
-}
-
-/* Records the file f->module was loaded from, after its patch (a built-in
- * module has none: then every file is a copy). */
-void
-hm_ext_record(struct hm_ext_file *f)
-{
-    PyObject *mod = PyImport_ImportModule(f->module);
-    PyObject *file =
-        mod != NULL ? PyObject_GetAttrString(mod, "__file__") : NULL;
-    struct stat st;
-
-    f->checked = 1;
-    if (stat_of(file, &st) == 0) {
-        f->known = 1;
-        f->dev = st.st_dev;
-        f->ino = st.st_ino;
-    }
-    Py_XDECREF(file);
-    Py_XDECREF(mod);
-    PyErr_Clear();
+    return same;
 }
 
 /* 1 when an import's name loads f->module's init function: CPython looks
@@ -437,33 +435,251 @@ loads_module(const struct hm_ext_file *f, PyObject *name)
     return *s == '\0' && *m == '\0';
 }
 
+/* Imports f->module, puts the replacements in, and records its file (a
+ * built-in module has none: then every file is a copy). */
+int
+hm_ext_patch_now(struct hm_ext_file *f)
+{
+    PyObject *mod, *file;
+
+    if (f->active) {
+        return 0;
+    }
+    mod = PyImport_ImportModule(f->module);
+    if (mod == NULL || f->patch(mod) < 0) {
+        Py_XDECREF(mod);
+        return -1;
+    }
+    file = PyObject_GetAttrString(mod, "__file__");
+    Py_DECREF(mod);
+    if (file == NULL || !PyUnicode_Check(file)) {
+        Py_CLEAR(file);
+        PyErr_Clear();
+    }
+    Py_XSETREF(f->file, file);
+    f->awaiting = 0;
+    f->active = 1;
+    return 0;
+}
+
+/* 1 when the dynamic loader has path loaded already (under any name:
+ * code that ran before the set-up may have loaded it by spec). */
+static int
+loaded_already(PyObject *path)
+{
+    const char *s = PyUnicode_AsUTF8(path);
+    void *h = s != NULL ? dlopen(s, RTLD_NOW | RTLD_NOLOAD) : NULL;
+
+    PyErr_Clear();
+    if (h != NULL) {
+        dlclose(h);
+    }
+    return h != NULL;
+}
+
+static int
+is_builtin(const char *module)
+{
+    for (const struct _inittab *t = PyImport_Inittab; t->name != NULL; t++) {
+        if (strcmp(t->name, module) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The interpreter's own file of module: in the lib-dynload directory on
+ * sys.path, with this interpreter's suffix (new reference, or NULL). */
+static PyObject *
+dynload_file(const char *module)
+{
+    PyObject *path = PySys_GetObject("path");
+    static const char tail[] = "/lib-dynload";
+
+    if (path == NULL || !PyList_Check(path)) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(path); i++) {
+        PyObject *entry = PyList_GET_ITEM(path, i);
+        const char *dir =
+            PyUnicode_Check(entry) ? PyUnicode_AsUTF8(entry) : NULL;
+        size_t n = dir != NULL ? strlen(dir) : 0;
+        char file[PATH_MAX];
+        struct stat st;
+
+        if (dir == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        if (n < sizeof(tail) - 1 ||
+            strcmp(dir + n - (sizeof(tail) - 1), tail) != 0) {
+            continue;
+        }
+        if (snprintf(file, sizeof(file), "%s/%s%s", dir, module,
+                     HM_EXT_SUFFIX) < (int)sizeof(file) &&
+            stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+            return PyUnicode_DecodeFSDefault(file);
+        }
+    }
+    return NULL;
+}
+
 /*
- * An import event (name, file, ...) that loads f->module's code from a
- * file other than the patched one (by device and inode, as the dynamic
- * loader tells libraries apart: a link is the library already loaded) is
- * refused as an import.  _imp.create_dynamic fires it for every load.
+ * At the set-up: a module already loaded or built into the interpreter
+ * (which _imp.create_builtin makes without an event) is patched at once.
+ * Otherwise the patch waits for the first load of the interpreter's own
+ * file of it, if there is one on sys.path; else it is patched at once.
  */
 int
-hm_ext_refuse_copy(const struct hm_ext_file *f, PyObject *args,
-                   const char *reason)
+hm_ext_setup(struct hm_ext_file *f)
 {
-    PyObject *name, *file;
-    struct stat st;
+    PyObject *mod, *file;
+
+    if (f->active) {
+        return 0;
+    }
+    if (f->name == NULL &&
+        (f->name = PyUnicode_InternFromString(f->module)) == NULL) {
+        return -1;
+    }
+    mod = PyImport_GetModule(f->name);
+    if (mod == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    Py_XDECREF(mod);
+    if (mod != NULL || is_builtin(f->module)) {
+        return hm_ext_patch_now(f);
+    }
+    if (f->awaiting) {
+        return 0;
+    }
+    file = dynload_file(f->module);
+    if (file == NULL || loaded_already(file)) {
+        Py_XDECREF(file);
+        return hm_ext_patch_now(f);
+    }
+    Py_XSETREF(f->file, file);
+    f->awaiting = 1;
+    return 0;
+}
+
+/*
+ * A spec for the guard's own load: a name and an origin, in an object the
+ * garbage collector does not track, so that no code of the target (a
+ * finaliser run by a collection) can find the name before the load's
+ * event has come and gone.
+ */
+typedef struct {
+    PyObject_HEAD PyObject *name;
+    PyObject *origin;
+} LoadSpec;
+
+static void
+loadspec_dealloc(PyObject *self)
+{
+    Py_XDECREF(((LoadSpec *)self)->name);
+    Py_XDECREF(((LoadSpec *)self)->origin);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyMemberDef loadspec_members[] = {
+    {"name", T_OBJECT_EX, offsetof(LoadSpec, name), READONLY, NULL},
+    {"origin", T_OBJECT_EX, offsetof(LoadSpec, origin), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject LoadSpecType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "hermetic._LoadSpec",
+    .tp_basicsize = sizeof(LoadSpec),
+    .tp_dealloc = loadspec_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_members = loadspec_members,
+};
+
+/* _imp.create_dynamic as the interpreter made it, taken at the first
+ * set-up (before any code of the target in CLI mode). */
+static PyObject *create_dynamic;
+
+/* "_hm<random>.<module>": a name nobody can guess for the guard's own
+ * load; its last part finds the module's init function. */
+static PyObject *
+own_name(const char *module)
+{
+    unsigned char r[12];
+    char hex[sizeof(r) * 2 + 1];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, r, sizeof(r)) : -1;
+
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (n != (ssize_t)sizeof(r)) {
+        PyErr_SetString(PyExc_RuntimeError, "hermetic: no random bytes");
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof(r); i++) {
+        snprintf(hex + 2 * i, 3, "%02x", r[i]);
+    }
+    return PyUnicode_FromFormat("_hm%s.%s", hex, module);
+}
+
+static int
+load_and_patch(struct hm_ext_file *f)
+{
+    LoadSpec *spec;
+    PyObject *mod, *name;
+    int rc;
+
+    if (create_dynamic == NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "hermetic: _imp.create_dynamic was not taken");
+        return -1;
+    }
+    name = own_name(f->module);
+    spec = name != NULL ? PyObject_New(LoadSpec, &LoadSpecType) : NULL;
+    if (spec == NULL) {
+        Py_XDECREF(name);
+        return -1;
+    }
+    Py_INCREF(name);
+    Py_INCREF(f->file);
+    spec->name = name;
+    spec->origin = f->file;
+    f->own_name = name;
+    f->loading = 1;
+    f->own_seen = 0;
+    mod = PyObject_CallOneArg(create_dynamic, (PyObject *)spec);
+    f->loading = 0;
+    f->own_name = NULL;
+    if (mod != NULL) {
+        /* A module with one-phase init puts itself in sys.modules. */
+        PyObject *modules = PyImport_GetModuleDict();
+
+        if (PyDict_GetItemWithError(modules, name) != NULL) {
+            PyDict_DelItem(modules, name);
+        }
+        PyErr_Clear();
+    }
+    Py_DECREF(name);
+    Py_DECREF(spec);
+    if (mod == NULL) {
+        return -1;
+    }
+    rc = f->patch(mod);
+    Py_DECREF(mod);
+    if (rc == 0) {
+        f->awaiting = 0;
+        f->active = 1;
+    }
+    return rc;
+}
+
+static int
+refuse_copy(const struct hm_ext_file *f, PyObject *name, const char *reason)
+{
     struct hm_block b = {0};
     char message[200];
 
-    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
-        return 0;
-    }
-    name = PyTuple_GET_ITEM(args, 0);
-    file = PyTuple_GET_ITEM(args, 1);
-    if (file == Py_None || !loads_module(f, name)) {
-        return 0;
-    }
-    if (f->known && stat_of(file, &st) == 0 && st.st_dev == f->dev &&
-        st.st_ino == f->ino) {
-        return 0;
-    }
     snprintf(message, sizeof(message),
              "import blocked: %.60s (a copy of %s, whose functions the "
              "guard has not replaced)",
@@ -477,4 +693,67 @@ hm_ext_refuse_copy(const struct hm_ext_file *f, PyObject *args,
     b.vlen = strlen(b.target);
     b.reason = reason;
     return hm_block(&b);
+}
+
+/*
+ * An import event (name, file, ...): _imp.create_dynamic fires one before
+ * every load of an extension from a file.  For f->module's code:
+ *  - from another file than f's (by device and inode, as the dynamic
+ *    loader tells libraries apart: a link is the library already loaded):
+ *    refused as an import, once f is guarded;
+ *  - the first load of f's file while the patch waits: loaded here first,
+ *    under a name of our own, and patched, before the loader goes on;
+ *  - during that load of ours, nothing but its own event is let through
+ *    (the target's audit hooks run inside it).
+ */
+int
+hm_ext_import_event(struct hm_ext_file *f, PyObject *args, const char *reason)
+{
+    PyObject *name, *file;
+
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 2) {
+        return 0;
+    }
+    name = PyTuple_GET_ITEM(args, 0);
+    file = PyTuple_GET_ITEM(args, 1);
+    if (file == Py_None || !loads_module(f, name)) {
+        return 0;
+    }
+    if (f->loading) {
+        if (!f->own_seen && f->own_name != NULL && PyUnicode_Check(name) &&
+            PyUnicode_Compare(name, f->own_name) == 0 &&
+            is_the_file(f, file)) {
+            f->own_seen = 1;
+            return 0;
+        }
+        PyErr_Clear();
+        return refuse_copy(f, name, reason);
+    }
+    if (f->awaiting) {
+        return is_the_file(f, file) ? load_and_patch(f)
+                                    : refuse_copy(f, name, reason);
+    }
+    if (!f->active || is_the_file(f, file)) {
+        return 0;
+    }
+    return refuse_copy(f, name, reason);
+}
+
+/* Takes _imp.create_dynamic, once, at the first set-up. */
+int
+hm_ext_init(void)
+{
+    PyObject *imp;
+
+    if (create_dynamic != NULL) {
+        return 0;
+    }
+    if (PyType_Ready(&LoadSpecType) < 0) {
+        return -1;
+    }
+    imp = PyImport_ImportModule("_imp");
+    create_dynamic =
+        imp != NULL ? PyObject_GetAttrString(imp, "create_dynamic") : NULL;
+    Py_XDECREF(imp);
+    return create_dynamic != NULL ? 0 : -1;
 }

@@ -64,9 +64,7 @@ hm_proc_event(enum hm_event_kind kind, const char *event, PyObject *args)
     return report_process(event);
 }
 
-/* The file the replaced fork_exec lives in. */
-static struct hm_ext_file fork_exec_file = {"_posixsubprocess", 0, 0, 0, 0};
-static struct hm_patch p_fork_exec;
+static struct hm_ext_file fork_exec_file;
 
 /*
  * _posixsubprocess, whose fork_exec fires no event, cannot be imported
@@ -93,13 +91,10 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
                    ? block_process("_posixsubprocess.fork_exec")
                    : 0;
     }
-    if (p_fork_exec.def == NULL) {
-        return 0;
-    }
-    return hm_ext_refuse_copy(&fork_exec_file, args,
-                              (hm.mask & HM_BLOCK_SUBPROCESS)
-                                  ? "no-subprocess"
-                                  : hm_first_reason(hm_refusing_mask()));
+    return hm_ext_import_event(&fork_exec_file, args,
+                               (hm.mask & HM_BLOCK_SUBPROCESS)
+                                   ? "no-subprocess"
+                                   : hm_first_reason(hm_refusing_mask()));
 }
 
 static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
@@ -263,19 +258,32 @@ HM_PATCH_THUNKS(spawn, spawn_guard, p_spawn)
 HM_PATCH_THUNKS(spawnp, spawn_guard, p_spawnp)
 HM_PATCH_THUNKS(system, system_guard, p_system)
 
+static int
+fork_exec_patch(PyObject *mod)
+{
+    return hm_patch_apply_in(&p_fork_exec, HM_THUNKS(fork_exec), mod);
+}
+
+/* The file the replaced fork_exec comes from (see hm_ext_setup). */
+static struct hm_ext_file fork_exec_file = {"_posixsubprocess",
+                                            fork_exec_patch};
+
+/*
+ * The replacements of posix go in at once; fork_exec's at once when
+ * _posixsubprocess is loaded or built in, else at its first load, before
+ * the loader gets it (hm_ext_setup): a program that starts no process
+ * does not load it.  Under every policy: children get the policy
+ * through it.
+ */
 int
 hm_proc_setup(void)
 {
-    if (hm_patch_apply(&p_fork_exec, HM_THUNKS(fork_exec)) < 0 ||
-        hm_patch_apply(&p_execve, HM_THUNKS(execve)) < 0 ||
+    if (hm_patch_apply(&p_execve, HM_THUNKS(execve)) < 0 ||
         hm_patch_apply(&p_execv, HM_THUNKS(execv)) < 0 ||
         hm_patch_apply(&p_spawn, HM_THUNKS(spawn)) < 0 ||
         hm_patch_apply(&p_spawnp, HM_THUNKS(spawnp)) < 0 ||
         hm_patch_apply(&p_system, HM_THUNKS(system)) < 0) {
         return -1;
     }
-    if (!fork_exec_file.checked) {
-        hm_ext_record(&fork_exec_file);
-    }
-    return 0;
+    return hm_ext_setup(&fork_exec_file);
 }

@@ -1,4 +1,4 @@
-# attack: a module the guard's own set-up imports (_socket), shadowed on PYTHONPATH, runs its code while the set-up's events are trusted
+# attack: _socket shadowed on PYTHONPATH by a Python file that loads the real extension by hand and uses it at once, hoping to come before the guard's patch (which waits for the first load of _socket's file)
 # flags: --no-network
 import os
 import subprocess
@@ -26,5 +26,5 @@ except OSError as e:
 """
     )
 env = dict(os.environ, PYTHONPATH=d)
-r = subprocess.run([sys.executable, "-c", "pass"], env=env, capture_output=True, text=True)
+r = subprocess.run([sys.executable, "-c", "import socket"], env=env, capture_output=True, text=True)
 print(r.stdout, r.stderr)
