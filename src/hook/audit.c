@@ -505,7 +505,7 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
     }
     name = PyTuple_GET_ITEM(args, 0);
     for (const char *const *c = creators; *c != NULL; c++) {
-        if (PyUnicode_CompareWithASCIIString(name, *c) == 0) {
+        if (hm_ext_name_is(name, *c)) {
             return block_creator_import(*c);
         }
     }

@@ -414,20 +414,31 @@ is_the_file(const struct hm_ext_file *f, PyObject *file)
     return same;
 }
 
-/* 1 when an import's name loads f->module's init function: CPython looks
- * it up by the last dotted part, with '-' read as '_'. */
-static int
-loads_module(const struct hm_ext_file *f, PyObject *name)
+/*
+ * 1 when an import's name would run module's init function.  CPython
+ * takes the part after the last dot of the whole name, reads '-' as '_',
+ * and formats the symbol's name from that part as a C string (a NUL ends
+ * it).  A name that cannot be read counts as a match: the caller refuses.
+ */
+int
+hm_ext_name_is(PyObject *name, const char *module)
 {
-    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    const char *last, *m = f->module;
+    Py_ssize_t n = 0;
+    const char *s =
+        PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;
+    const char *m = module;
 
     if (s == NULL) {
         PyErr_Clear();
-        return 0;
+        return 1;
     }
-    last = strrchr(s, '.');
-    for (s = last != NULL ? last + 1 : s; *s != '\0' && *m != '\0'; s++, m++) {
+    for (Py_ssize_t i = n; i > 0; i--) {
+        if (s[i - 1] == '.') {
+            s += i;
+            break;
+        }
+    }
+    for (; *s != '\0' && *m != '\0'; s++, m++) {
         if (*s != *m && !(*s == '-' && *m == '_')) {
             return 0;
         }
@@ -596,9 +607,48 @@ static PyTypeObject LoadSpecType = {
     .tp_members = loadspec_members,
 };
 
-/* _imp.create_dynamic as the interpreter made it, taken at the first
- * set-up (before any code of the target in CLI mode). */
-static PyObject *create_dynamic;
+/* _imp.create_dynamic and exec_dynamic as the interpreter made them,
+ * taken at the first set-up (before any code of the target in CLI mode);
+ * before 3.10, gc.disable and gc.enable too. */
+static PyObject *create_dynamic, *exec_dynamic;
+#if PY_VERSION_HEX < 0x030A0000
+static PyObject *gc_isenabled, *gc_disable, *gc_enable;
+#endif
+
+/* Turns automatic collection off; returns whether it was on. */
+static int
+gc_off(void)
+{
+#if PY_VERSION_HEX >= 0x030A0000
+    return PyGC_Disable();
+#else
+    PyObject *r = PyObject_CallNoArgs(gc_isenabled);
+    int was = r != NULL && PyObject_IsTrue(r) == 1;
+
+    Py_XDECREF(r);
+    Py_XDECREF(PyObject_CallNoArgs(gc_disable));
+    PyErr_Clear();
+    return was;
+#endif
+}
+
+static void
+gc_restore(int was)
+{
+    PyObject *type, *value, *tb;
+
+    if (!was) {
+        return;
+    }
+    PyErr_Fetch(&type, &value, &tb);
+#if PY_VERSION_HEX >= 0x030A0000
+    PyGC_Enable();
+#else
+    Py_XDECREF(PyObject_CallNoArgs(gc_enable));
+    PyErr_Clear();
+#endif
+    PyErr_Restore(type, value, tb);
+}
 
 /* "_hm<random>.<module>": a name nobody can guess for the guard's own
  * load; its last part finds the module's init function. */
@@ -628,7 +678,7 @@ load_and_patch(struct hm_ext_file *f)
 {
     LoadSpec *spec;
     PyObject *mod, *name;
-    int rc;
+    int rc, gc_was;
 
     if (create_dynamic == NULL) {
         PyErr_SetString(PyExc_RuntimeError,
@@ -648,9 +698,21 @@ load_and_patch(struct hm_ext_file *f)
     f->own_name = name;
     f->loading = 1;
     f->own_seen = 0;
+    /* No collection while the module exists unpatched: a finaliser could
+     * find it through gc.get_objects() and call into it. */
+    gc_was = gc_off();
     mod = PyObject_CallOneArg(create_dynamic, (PyObject *)spec);
     f->loading = 0;
     f->own_name = NULL;
+    if (mod != NULL) {
+        /* Multi-phase init: the module's types exist after exec. */
+        PyObject *r = PyObject_CallOneArg(exec_dynamic, mod);
+
+        Py_XDECREF(r);
+        if (r == NULL) {
+            Py_CLEAR(mod);
+        }
+    }
     if (mod != NULL) {
         /* A module with one-phase init puts itself in sys.modules. */
         PyObject *modules = PyImport_GetModuleDict();
@@ -663,10 +725,12 @@ load_and_patch(struct hm_ext_file *f)
     Py_DECREF(name);
     Py_DECREF(spec);
     if (mod == NULL) {
+        gc_restore(gc_was);
         return -1;
     }
     rc = f->patch(mod);
     Py_DECREF(mod);
+    gc_restore(gc_was);
     if (rc == 0) {
         f->awaiting = 0;
         f->active = 1;
@@ -716,7 +780,7 @@ hm_ext_import_event(struct hm_ext_file *f, PyObject *args, const char *reason)
     }
     name = PyTuple_GET_ITEM(args, 0);
     file = PyTuple_GET_ITEM(args, 1);
-    if (file == Py_None || !loads_module(f, name)) {
+    if (file == Py_None || !hm_ext_name_is(name, f->module)) {
         return 0;
     }
     if (f->loading) {
@@ -733,10 +797,19 @@ hm_ext_import_event(struct hm_ext_file *f, PyObject *args, const char *reason)
         return is_the_file(f, file) ? load_and_patch(f)
                                     : refuse_copy(f, name, reason);
     }
-    if (!f->active || is_the_file(f, file)) {
-        return 0;
+    if (!f->active) {
+        /* Before the set-up (code run during start-up): only the
+         * interpreter's own file, which the set-up then finds mapped and
+         * patches at once. */
+        PyObject *own = dynload_file(f->module);
+        int same = own != NULL && PyUnicode_Check(file) &&
+                   PyUnicode_Compare(file, own) == 0;
+
+        Py_XDECREF(own);
+        PyErr_Clear();
+        return same ? 0 : refuse_copy(f, name, reason);
     }
-    return refuse_copy(f, name, reason);
+    return is_the_file(f, file) ? 0 : refuse_copy(f, name, reason);
 }
 
 /* Takes _imp.create_dynamic, once, at the first set-up. */
@@ -751,9 +824,29 @@ hm_ext_init(void)
     if (PyType_Ready(&LoadSpecType) < 0) {
         return -1;
     }
+#if PY_VERSION_HEX < 0x030A0000
+    {
+        PyObject *gc = PyImport_ImportModule("gc");
+
+        gc_isenabled =
+            gc != NULL ? PyObject_GetAttrString(gc, "isenabled") : NULL;
+        gc_disable = gc_isenabled != NULL
+                         ? PyObject_GetAttrString(gc, "disable")
+                         : NULL;
+        gc_enable =
+            gc_disable != NULL ? PyObject_GetAttrString(gc, "enable") : NULL;
+        Py_XDECREF(gc);
+        if (gc_enable == NULL) {
+            return -1;
+        }
+    }
+#endif
     imp = PyImport_ImportModule("_imp");
-    create_dynamic =
-        imp != NULL ? PyObject_GetAttrString(imp, "create_dynamic") : NULL;
+    exec_dynamic =
+        imp != NULL ? PyObject_GetAttrString(imp, "exec_dynamic") : NULL;
+    create_dynamic = exec_dynamic != NULL
+                         ? PyObject_GetAttrString(imp, "create_dynamic")
+                         : NULL;
     Py_XDECREF(imp);
     return create_dynamic != NULL ? 0 : -1;
 }

@@ -86,8 +86,7 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
     }
     name = PyTuple_GET_ITEM(args, 0);
     if (hm_before_init()) {
-        return PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(
-                                            name, "_posixsubprocess") == 0
+        return hm_ext_name_is(name, "_posixsubprocess")
                    ? block_process("_posixsubprocess.fork_exec")
                    : 0;
     }
