@@ -8,9 +8,11 @@ real = importlib.machinery.PathFinder.find_spec("_socket")
 if real is None or real.origin in (None, "built-in"):
     print("BLOCKED _socket is built in: no file to load")
     raise SystemExit
+spec = importlib.util.spec_from_file_location("-socket", real.origin)
 try:
-    sys.modules["_socket"] = importlib.util.module_from_spec(
-        importlib.util.spec_from_file_location("-socket", real.origin))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # multi-phase init (3.12+) makes its types here
+    sys.modules["_socket"] = mod
 except ImportError as e:
     print("BLOCKED at load", e)
     raise SystemExit
