@@ -488,6 +488,7 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
                                            "_testinternalcapi", NULL};
     PyObject *name;
 
+    hm_ext_snapshot();
     if (hm_proc_import_event(kind, event, args) < 0) {
         return -1;
     }

@@ -264,6 +264,7 @@ struct hm_ext_file {
 
 int hm_ext_patch_now(struct hm_ext_file *f);
 int hm_ext_init(void);
+void hm_ext_snapshot(void);
 int hm_ext_name_is(PyObject *name, const char *module);
 int hm_ext_setup(struct hm_ext_file *f);
 int hm_ext_import_event(struct hm_ext_file *f, PyObject *args,

@@ -499,38 +499,65 @@ is_builtin(const char *module)
     return 0;
 }
 
-/* The interpreter's own file of module: in the lib-dynload directory on
- * sys.path, with this interpreter's suffix (new reference, or NULL). */
-static PyObject *
-dynload_file(const char *module)
+/* The interpreter's lib-dynload directory on sys.path, as sys.path was at
+ * the first import event (hm_ext_snapshot): code run during start-up (a
+ * shadowed module) can change sys.path, but only from an import that
+ * fires an event first. */
+static PyObject *dynload_dir;
+static int dynload_taken;
+
+void
+hm_ext_snapshot(void)
 {
-    PyObject *path = PySys_GetObject("path");
+    PyObject *path;
     static const char tail[] = "/lib-dynload";
 
-    if (path == NULL || !PyList_Check(path)) {
-        return NULL;
+    if (dynload_taken) {
+        return;
     }
+    path = PySys_GetObject("path");
+    if (path == NULL || !PyList_Check(path)) {
+        return; /* not set yet: no import from a file can have run */
+    }
+    dynload_taken = 1;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(path); i++) {
         PyObject *entry = PyList_GET_ITEM(path, i);
+        Py_ssize_t n = 0;
         const char *dir =
-            PyUnicode_Check(entry) ? PyUnicode_AsUTF8(entry) : NULL;
-        size_t n = dir != NULL ? strlen(dir) : 0;
-        char file[PATH_MAX];
-        struct stat st;
+            PyUnicode_Check(entry) ? PyUnicode_AsUTF8AndSize(entry, &n) : NULL;
 
         if (dir == NULL) {
             PyErr_Clear();
             continue;
         }
-        if (n < sizeof(tail) - 1 ||
-            strcmp(dir + n - (sizeof(tail) - 1), tail) != 0) {
-            continue;
+        if ((size_t)n >= sizeof(tail) - 1 && strlen(dir) == (size_t)n &&
+            strcmp(dir + n - (sizeof(tail) - 1), tail) == 0) {
+            Py_INCREF(entry);
+            dynload_dir = entry;
+            return;
         }
-        if (snprintf(file, sizeof(file), "%s/%s%s", dir, module,
-                     HM_EXT_SUFFIX) < (int)sizeof(file) &&
-            stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
-            return PyUnicode_DecodeFSDefault(file);
-        }
+    }
+}
+
+/* The interpreter's own file of module, in that directory, with this
+ * interpreter's suffix (new reference, or NULL). */
+static PyObject *
+dynload_file(const char *module)
+{
+    const char *dir;
+    char file[PATH_MAX];
+    struct stat st;
+
+    hm_ext_snapshot();
+    dir = dynload_dir != NULL ? PyUnicode_AsUTF8(dynload_dir) : NULL;
+    if (dir == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (snprintf(file, sizeof(file), "%s/%s%s", dir, module, HM_EXT_SUFFIX) <
+            (int)sizeof(file) &&
+        stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+        return PyUnicode_DecodeFSDefault(file);
     }
     return NULL;
 }
@@ -812,6 +839,27 @@ hm_ext_import_event(struct hm_ext_file *f, PyObject *args, const char *reason)
     return is_the_file(f, file) ? 0 : refuse_copy(f, name, reason);
 }
 
+/*
+ * _imp.create_dynamic(spec, file): given a file, CPython before 3.12
+ * opens spec.origin as read once, looks the open file's device and inode
+ * up among the libraries it loaded before, and takes the init function
+ * from the cached one; the path its event names (spec.origin read again)
+ * need not be that file.  importlib never passes a file: it is dropped.
+ */
+static struct hm_patch p_create_dynamic = {"_imp", "create_dynamic"};
+
+static PyObject *
+create_dynamic_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
+                     Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (nargs > 1 && kwnames == NULL) {
+        nargs = 1;
+    }
+    return hm_patch_call(p, self, args, nargs, kwnames);
+}
+
+HM_PATCH_THUNKS(create_dynamic_file, create_dynamic_guard, p_create_dynamic)
+
 /* Takes _imp.create_dynamic, once, at the first set-up. */
 int
 hm_ext_init(void)
@@ -848,5 +896,9 @@ hm_ext_init(void)
                          ? PyObject_GetAttrString(imp, "create_dynamic")
                          : NULL;
     Py_XDECREF(imp);
-    return create_dynamic != NULL ? 0 : -1;
+    if (create_dynamic == NULL) {
+        return -1;
+    }
+    hm_ext_snapshot();
+    return hm_patch_apply(&p_create_dynamic, HM_THUNKS(create_dynamic_file));
 }
