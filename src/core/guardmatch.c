@@ -143,3 +143,27 @@ hm_module_is_ffi(const char *module, size_t len)
     }
     return 0;
 }
+
+int
+hm_module_init_name(const char *module, size_t len, char *out, size_t cap)
+{
+    size_t start = 0, n = 0;
+
+    for (size_t i = len; i > 0; i--) {
+        if (module[i - 1] == '.') {
+            start = i;
+            break;
+        }
+    }
+    for (size_t i = start; i < len && module[i] != '\0'; i++) {
+        if (n + 1 >= cap) {
+            return -1;
+        }
+        out[n++] = module[i] == '-' ? '_' : module[i];
+    }
+    if (cap == 0) {
+        return -1;
+    }
+    out[n] = '\0';
+    return (int)n;
+}

@@ -41,4 +41,13 @@ int hm_module_denied(const struct hm_policy *p, const char *module,
  * or one of their submodules. */
 int hm_module_is_ffi(const char *module, size_t len);
 
+/*
+ * The module whose init function an extension loaded under the name
+ * module[0..len) runs: CPython takes the part after the last dot of the
+ * whole name, reads '-' as '_', and formats PyInit_<part> as a C string
+ * (a NUL ends it).  Writes it to out (NUL-terminated) and returns its
+ * length, or -1 when it does not fit in cap.
+ */
+int hm_module_init_name(const char *module, size_t len, char *out, size_t cap);
+
 #endif

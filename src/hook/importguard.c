@@ -106,6 +106,32 @@ hm_import_check(PyObject *name)
     return import_check(name, 0);
 }
 
+/*
+ * An extension loaded from a file runs the init function of the last part
+ * of its name ("x._ctypes" runs _ctypes's): that module is judged too, so
+ * neither --block-native nor --deny-import is passed by a dotted name.
+ */
+static int
+init_name_check(PyObject *name)
+{
+    Py_ssize_t len;
+    const char *s =
+        PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &len) : NULL;
+    char init[256];
+    int n, observe = 0;
+    enum refusal why;
+
+    if (s == NULL) {
+        return -1;
+    }
+    n = hm_module_init_name(s, (size_t)len, init, sizeof(init));
+    if (n < 0 || ((Py_ssize_t)n == len && memcmp(init, s, (size_t)n) == 0)) {
+        return 0; /* too long to name a module we judge; or judged already */
+    }
+    why = judge(init, (size_t)n, &observe);
+    return why == NONE ? 0 : block_import(init, (size_t)n, why, observe);
+}
+
 /* "import" (name, filename, sys.path, meta_path, path_hooks): filename is
  * None for the statement, the path for an extension module being loaded. */
 int
@@ -121,6 +147,9 @@ hm_import_event(enum hm_event_kind kind, const char *event, PyObject *args)
     }
     if (PyTuple_GET_ITEM(args, 1) == Py_None) {
         return 0;
+    }
+    if (init_name_check(PyTuple_GET_ITEM(args, 0)) < 0) {
+        return -1;
     }
     return hm_native_load(PyTuple_GET_ITEM(args, 0),
                           PyTuple_GET_ITEM(args, 1));

@@ -209,6 +209,35 @@ test_ffi(void)
 }
 
 static void
+test_init_name(void)
+{
+    static const struct {
+        const char *name;
+        size_t len; /* 0: strlen */
+        const char *want;
+    } rows[] = {
+        {"_ctypes", 0, "_ctypes"},
+        {"x._ctypes", 0, "_ctypes"},
+        {"a.b.-ctypes", 0, "_ctypes"},
+        {"x\0._posixsubprocess", 19, "_posixsubprocess"},
+        {"_socket\0junk", 12, "_socket"},
+        {"pkg.", 0, ""},
+        {"-", 0, "_"},
+    };
+    char out[64];
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        size_t len = rows[i].len ? rows[i].len : strlen(rows[i].name);
+        int n = hm_module_init_name(rows[i].name, len, out, sizeof(out));
+
+        TAP_OK(n == (int)strlen(rows[i].want) &&
+                   strcmp(out, rows[i].want) == 0,
+               "init name of row %zu is %s", i, rows[i].want);
+    }
+    TAP_OK(hm_module_init_name("abcdef", 6, out, 4) == -1, "does not fit");
+}
+
+static void
 test_module_denied(void)
 {
     struct hm_policy p;
@@ -232,6 +261,7 @@ main(void)
     test_env_keep();
     test_module_matches();
     test_ffi();
+    test_init_name();
     test_module_denied();
     return tap_done();
 }
