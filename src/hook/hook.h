@@ -253,9 +253,11 @@ int hm_patch_apply(struct hm_patch *p, const struct hm_thunks *t);
 struct hm_ext_file {
     const char *module;             /* "_socket" */
     int (*patch)(PyObject *module); /* puts the replacements in */
+    struct hm_patch *probe;         /* one of them, to locate the code */
     PyObject *name;                 /* module, interned */
     int active;                     /* the replacements are in */
     int awaiting;                   /* they wait for the first load */
+    int importing;                  /* the set-up imports it at once */
     PyObject *file;     /* the path its code may come from, or NULL */
     int loading;        /* the guard's own load is under way */
     PyObject *own_name; /* ... under this name (borrowed, while loading) */

@@ -944,8 +944,37 @@ call_judged(struct hm_patch *p, PyObject *self, PyObject *const *args,
  * as a peer.  Numeric hosts, "" and "<broadcast>" are CPython's own.
  * Returns a new reference: the address to use.
  */
+/*
+ * The _socket module a socket belongs to, whose state getaddrinfo must
+ * use (its gaierror is the one the program catches): with multi-phase
+ * init each load has its own, and the one the guard patched may be its
+ * own load.  Before 3.11 (one-phase init, shared state) the patched one.
+ */
 static PyObject *
-resolved_address(int family, PyObject *addr)
+socket_module_of(PyObject *sock)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    PyModuleDef *def =
+        p_getaddrinfo.self != NULL && PyModule_Check(p_getaddrinfo.self)
+            ? PyModule_GetDef(p_getaddrinfo.self)
+            : NULL;
+
+    if (def != NULL && sock != NULL) {
+        PyObject *m = PyType_GetModuleByDef(Py_TYPE(sock), def);
+
+        if (m != NULL) {
+            return m;
+        }
+        PyErr_Clear();
+    }
+#else
+    (void)sock;
+#endif
+    return p_getaddrinfo.self;
+}
+
+static PyObject *
+resolved_address(PyObject *sock, int family, PyObject *addr)
 {
     PyObject *host = PyTuple_GET_ITEM(addr, 0), *argv[3], *list, *t;
     PyObject *sa = NULL;
@@ -964,7 +993,8 @@ resolved_address(int family, PyObject *addr)
     if (argv[2] == NULL) {
         return NULL;
     }
-    list = resolve_guard(&p_getaddrinfo, p_getaddrinfo.self, argv, 3, NULL);
+    list =
+        resolve_guard(&p_getaddrinfo, socket_module_of(sock), argv, 3, NULL);
     Py_DECREF(argv[2]);
     if (list == NULL) {
         return NULL;
@@ -1020,7 +1050,7 @@ judge_then_call(struct hm_patch *p, PyObject *self, PyObject *const *args,
         PyTuple_Check(addr) && PyTuple_GET_SIZE(addr) >= 1) {
         PyObject *judged = addr;
 
-        addr = resolved_address(family, judged);
+        addr = resolved_address(self, family, judged);
         if (addr == NULL ||
             (addr != judged &&
              check_address(family, addr, verb_of(p), p->trace, 0) < 0)) {
@@ -1062,7 +1092,8 @@ socket_patch(PyObject *mod)
                : 0;
 }
 
-static struct hm_ext_file socket_file = {"_socket", socket_patch};
+static struct hm_ext_file socket_file = {"_socket", socket_patch,
+                                         &p_getaddrinfo};
 
 /*
  * The replacements of _socket go in under a network policy: the audit

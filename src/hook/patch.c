@@ -448,26 +448,55 @@ hm_ext_name_is(PyObject *name, const char *module)
 
 /* Imports f->module, puts the replacements in, and records its file (a
  * built-in module has none: then every file is a copy). */
+/* 1 when the replaced code (f->probe's method table) lies in f->file, as
+ * the dynamic loader maps it: a finder installed during start-up could
+ * hand the set-up's import another module. */
+static int
+code_in_file(const struct hm_ext_file *f)
+{
+    Dl_info info;
+    struct stat a, b;
+    PyObject *bytes = NULL;
+    int same = 0;
+
+    if (f->probe == NULL || f->probe->def == NULL ||
+        dladdr((void *)f->probe->def, &info) == 0 || info.dli_fname == NULL ||
+        !PyUnicode_FSConverter(f->file, &bytes)) {
+        PyErr_Clear();
+        return 0;
+    }
+    same = stat(info.dli_fname, &a) == 0 &&
+           stat(PyBytes_AS_STRING(bytes), &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+    Py_DECREF(bytes);
+    return same;
+}
+
 int
 hm_ext_patch_now(struct hm_ext_file *f)
 {
-    PyObject *mod, *file;
+    PyObject *mod;
 
     if (f->active) {
         return 0;
     }
+    /* The set-up's own import, from wherever the import system finds the
+     * module (an interpreter without it in lib-dynload). */
+    f->importing = 1;
     mod = PyImport_ImportModule(f->module);
+    f->importing = 0;
     if (mod == NULL || f->patch(mod) < 0) {
         Py_XDECREF(mod);
         return -1;
     }
-    file = PyObject_GetAttrString(mod, "__file__");
     Py_DECREF(mod);
-    if (file == NULL || !PyUnicode_Check(file)) {
-        Py_CLEAR(file);
-        PyErr_Clear();
+    if (f->file != NULL && !code_in_file(f)) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "hermetic: the %s the import system gave is not the "
+                     "interpreter's own file",
+                     f->module);
+        return -1;
     }
-    Py_XSETREF(f->file, file);
     f->awaiting = 0;
     f->active = 1;
     return 0;
@@ -560,45 +589,6 @@ dynload_file(const char *module)
         return PyUnicode_DecodeFSDefault(file);
     }
     return NULL;
-}
-
-/*
- * At the set-up: a module already loaded or built into the interpreter
- * (which _imp.create_builtin makes without an event) is patched at once.
- * Otherwise the patch waits for the first load of the interpreter's own
- * file of it, if there is one on sys.path; else it is patched at once.
- */
-int
-hm_ext_setup(struct hm_ext_file *f)
-{
-    PyObject *mod, *file;
-
-    if (f->active) {
-        return 0;
-    }
-    if (f->name == NULL &&
-        (f->name = PyUnicode_InternFromString(f->module)) == NULL) {
-        return -1;
-    }
-    mod = PyImport_GetModule(f->name);
-    if (mod == NULL && PyErr_Occurred()) {
-        return -1;
-    }
-    Py_XDECREF(mod);
-    if (mod != NULL || is_builtin(f->module)) {
-        return hm_ext_patch_now(f);
-    }
-    if (f->awaiting) {
-        return 0;
-    }
-    file = dynload_file(f->module);
-    if (file == NULL || loaded_already(file)) {
-        Py_XDECREF(file);
-        return hm_ext_patch_now(f);
-    }
-    Py_XSETREF(f->file, file);
-    f->awaiting = 1;
-    return 0;
 }
 
 /*
@@ -765,6 +755,43 @@ load_and_patch(struct hm_ext_file *f)
     return rc;
 }
 
+/*
+ * At the set-up.  A module already loaded, built into the interpreter
+ * (which _imp.create_builtin makes without an event), or whose file is
+ * mapped already (loaded during start-up by another name) is imported
+ * and patched at once; its replaced code must then lie in the
+ * interpreter's own file (hm_ext_patch_now).  Otherwise the patch waits
+ * for the first load of that file.
+ */
+int
+hm_ext_setup(struct hm_ext_file *f)
+{
+    PyObject *mod, *file;
+
+    if (f->active) {
+        return 0;
+    }
+    if (f->name == NULL &&
+        (f->name = PyUnicode_InternFromString(f->module)) == NULL) {
+        return -1;
+    }
+    mod = PyImport_GetModule(f->name);
+    if (mod == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    Py_XDECREF(mod);
+    file = is_builtin(f->module) ? NULL : dynload_file(f->module);
+    if (file != NULL) {
+        Py_XSETREF(f->file, file);
+    }
+    if (mod != NULL || file == NULL || loaded_already(file)) {
+        f->awaiting = 0;
+        return hm_ext_patch_now(f);
+    }
+    f->awaiting = 1;
+    return 0;
+}
+
 static int
 refuse_copy(const struct hm_ext_file *f, PyObject *name, const char *reason)
 {
@@ -829,8 +856,8 @@ hm_ext_import_event(struct hm_ext_file *f, PyObject *args, const char *reason)
          * interpreter's own file, which the set-up then finds mapped and
          * patches at once. */
         PyObject *own = dynload_file(f->module);
-        int same = own != NULL && PyUnicode_Check(file) &&
-                   PyUnicode_Compare(file, own) == 0;
+        int same = f->importing || (own != NULL && PyUnicode_Check(file) &&
+                                    PyUnicode_Compare(file, own) == 0);
 
         Py_XDECREF(own);
         PyErr_Clear();

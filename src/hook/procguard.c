@@ -265,7 +265,7 @@ fork_exec_patch(PyObject *mod)
 
 /* The file the replaced fork_exec comes from (see hm_ext_setup). */
 static struct hm_ext_file fork_exec_file = {"_posixsubprocess",
-                                            fork_exec_patch};
+                                            fork_exec_patch, &p_fork_exec};
 
 /*
  * The replacements of posix go in at once; fork_exec's at once when

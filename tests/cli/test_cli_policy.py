@@ -74,6 +74,25 @@ def test_allow_domain(run_cli, loopback_name, echo_port):
     assert lines == ["named ok", LOOKUP_BLOCKED]
 
 
+def test_allowed_name_that_does_not_resolve_raises_socket_gaierror(run_cli):
+    # The guard resolves a name given straight to connect; the failure must
+    # be the program's own socket.gaierror (its _socket's state), not a
+    # class from the guard's own load of _socket.
+    code = (
+        "import socket\n"
+        "s = socket.socket()\n"
+        "try:\n"
+        "    s.connect(('hermetic-unresolvable.invalid', 80))\n"
+        "except socket.gaierror:\n"
+        "    print('socket.gaierror')\n"
+    )
+    proc = run_cli(
+        "--no-network", "--allow-domain", "hermetic-unresolvable.invalid", "--", "python", "-c", code
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "socket.gaierror"
+
+
 def test_allow_domain_repeatable(run_cli, loopback_name, echo_port):
     connect = (
         f"attempt('named', lambda: socket.create_connection(({loopback_name!r}, {echo_port})))"
