@@ -582,10 +582,8 @@ hm_kplan_build(const struct hm_policy *const *v, size_t n,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    out->level = hm_policies_kernel(v, n);
     for (size_t i = 0; i < n; i++) {
-        int level = hm_policy_kernel(v[i]);
-
-        out->level = level > out->level ? level : out->level;
         out->asked |= policy_parts(v[i]);
     }
     out->asked |= network_parts(v, n);

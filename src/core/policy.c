@@ -285,6 +285,19 @@ hm_policy_kernel(const struct hm_policy *p)
 }
 
 int
+hm_policies_kernel(const struct hm_policy *const *v, size_t n)
+{
+    int level = HM_KLEVEL_OFF;
+
+    for (size_t i = 0; i < n; i++) {
+        if (hm_policy_kernel(v[i]) > level) {
+            level = hm_policy_kernel(v[i]);
+        }
+    }
+    return level;
+}
+
+int
 hm_policy_set_kernel(struct hm_policy *p, int level)
 {
     static const unsigned flags[] = {0, HM_KERNEL,

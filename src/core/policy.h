@@ -138,6 +138,9 @@ int hm_policy_set_bool(struct hm_policy *p, const char *field, int value);
 int hm_policy_kernel(const struct hm_policy *p);
 int hm_policy_set_kernel(struct hm_policy *p, int level);
 
+/* The highest kernel level of the stack v[0..n): what the tree asks. */
+int hm_policies_kernel(const struct hm_policy *const *v, size_t n);
+
 /*
  * Adds one item to a list field (or sets fs_root) by name, after
  * validating it: a domain name, a CIDR, a non-empty path, an environment

@@ -169,15 +169,11 @@ hm_kernel_apply(const struct hm_policy *const *v, size_t n,
     struct hm_kplan *plan;
     struct hm_kenv kenv;
     const char *what = "plan";
-    int asked = 0;
     int rc;
 
-    /* Every guarded process comes here: without --kernel in the stack,
-     * the kernel is not even asked what it supports. */
-    for (size_t i = 0; i < n; i++) {
-        asked |= hm_policy_kernel(v[i]) != HM_KLEVEL_OFF;
-    }
-    if (!asked) {
+    /* Without --kernel in the stack, the kernel is not even asked what it
+     * supports. */
+    if (hm_policies_kernel(v, n) == HM_KLEVEL_OFF) {
         return 0;
     }
     plan = malloc(sizeof(*plan));

@@ -30,18 +30,13 @@ plan_of(const char *json, struct hm_kplan *plan, struct hm_kenv *kenv)
     }
     v = calloc(s.n + 1, sizeof(*v));
     if (v != NULL) {
-        int level = HM_KLEVEL_OFF;
-
         for (size_t i = 0; i < s.n; i++) {
             v[i] = &s.v[i];
-            if (hm_policy_kernel(v[i]) > level) {
-                level = hm_policy_kernel(v[i]);
-            }
         }
         /* Without --kernel the kernel is not asked about anything. */
         memset(plan, 0, sizeof(*plan));
         rc = 0;
-        if (level != HM_KLEVEL_OFF) {
+        if (hm_policies_kernel(v, s.n) != HM_KLEVEL_OFF) {
             hm_kernel_env(kenv, NULL);
             rc = hm_kplan_build(v, s.n, kenv, plan) < 0 ? -1 : 0;
         }

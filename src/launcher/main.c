@@ -187,11 +187,6 @@ exists(const char *dir, const char *name)
     return join(path, sizeof(path), dir, name) == 0 && access(path, R_OK) == 0;
 }
 
-/*
- * Finds the installed package directory, where the shim and the core
- * are: beside this program (python -m hermetic runs the copy installed
- * there), or in the site-packages of the prefix this program's bin/ is in.
- */
 /* The directory of this program, once: the kernel's link names the file
  * itself, with no symlink left to resolve. */
 static const char *
@@ -218,6 +213,11 @@ self_dir(void)
     return dir[0] != '\0' ? dir : NULL;
 }
 
+/*
+ * Finds the installed package directory, where the shim and the core
+ * are: beside this program (python -m hermetic runs the copy installed
+ * there), or in the site-packages of the prefix this program's bin/ is in.
+ */
 static int
 find_package(char *dst, size_t cap)
 {

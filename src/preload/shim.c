@@ -105,7 +105,6 @@ apply_kernel(const char *json)
     struct hm_stack s = {0};
     const struct hm_policy **v;
     char pkg[PATH_MAX], err[700];
-    int asked = 0;
     int rc = 0;
 
     if (hm_stack_decode(json, strlen(json), &s, err, sizeof(err)) < 0) {
@@ -117,9 +116,9 @@ apply_kernel(const char *json)
     }
     for (size_t i = 0; i < s.n; i++) {
         v[i] = &s.v[i];
-        asked |= hm_policy_kernel(v[i]) != HM_KLEVEL_OFF;
     }
-    if (!asked) {
+    if (hm_policies_kernel(v, s.n) == HM_KLEVEL_OFF) {
+        /* Every guarded process, Python or not, comes here. */
         free(v);
         hm_stack_free(&s);
         return;

@@ -312,6 +312,17 @@ test_kernel_level(void)
     TAP_OK(hm_policy_set_bool(&a, "kernel", 0) == 0 &&
                hm_policy_kernel(&a) == HM_KLEVEL_OFF,
            "kernel=false clears strict");
+    {
+        const struct hm_policy *v[2] = {&a, &b};
+
+        hm_policy_set_kernel(&b, HM_KLEVEL_OFF);
+        TAP_OK(hm_policies_kernel(v, 2) == HM_KLEVEL_OFF &&
+                   hm_policies_kernel(v, 0) == HM_KLEVEL_OFF,
+               "a stack without kernel asks nothing");
+        hm_policy_set_kernel(&b, HM_KLEVEL_STRICT);
+        TAP_OK(hm_policies_kernel(v, 2) == HM_KLEVEL_STRICT,
+               "a stack asks its highest level");
+    }
     hm_policy_set_kernel(&a, HM_KLEVEL_ON);
     hm_policy_set_kernel(&b, HM_KLEVEL_STRICT);
     hm_policy_merge(&a, &b);
