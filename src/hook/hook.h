@@ -264,7 +264,6 @@ struct hm_ext_file {
     int own_seen;       /* ... and its event came */
 };
 
-int hm_ext_patch_now(struct hm_ext_file *f);
 int hm_ext_init(void);
 void hm_ext_snapshot(void);
 int hm_ext_name_is(PyObject *name, const char *module);

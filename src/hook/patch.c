@@ -3,6 +3,8 @@
  */
 #include "hook.h"
 
+#include "guardmatch.h"
+
 #include <dlfcn.h>
 #include <link.h>
 
@@ -426,28 +428,17 @@ hm_ext_name_is(PyObject *name, const char *module)
     Py_ssize_t n = 0;
     const char *s =
         PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;
-    const char *m = module;
+    char init[256];
 
     if (s == NULL) {
         PyErr_Clear();
         return 1;
     }
-    for (Py_ssize_t i = n; i > 0; i--) {
-        if (s[i - 1] == '.') {
-            s += i;
-            break;
-        }
-    }
-    for (; *s != '\0' && *m != '\0'; s++, m++) {
-        if (*s != *m && !(*s == '-' && *m == '_')) {
-            return 0;
-        }
-    }
-    return *s == '\0' && *m == '\0';
+    /* Too long to be any module we name: not a match. */
+    return hm_module_init_name(s, (size_t)n, init, sizeof(init)) >= 0 &&
+           strcmp(init, module) == 0;
 }
 
-/* Imports f->module, puts the replacements in, and records its file (a
- * built-in module has none: then every file is a copy). */
 /* 1 when the replaced code (f->probe's method table) lies in f->file, as
  * the dynamic loader maps it: a finder installed during start-up could
  * hand the set-up's import another module. */
@@ -472,8 +463,9 @@ code_in_file(const struct hm_ext_file *f)
     return same;
 }
 
-int
-hm_ext_patch_now(struct hm_ext_file *f)
+/* Imports f->module and puts the replacements in. */
+static int
+ext_patch_now(struct hm_ext_file *f)
 {
     PyObject *mod;
 
@@ -760,7 +752,7 @@ load_and_patch(struct hm_ext_file *f)
  * (which _imp.create_builtin makes without an event), or whose file is
  * mapped already (loaded during start-up by another name) is imported
  * and patched at once; its replaced code must then lie in the
- * interpreter's own file (hm_ext_patch_now).  Otherwise the patch waits
+ * interpreter's own file (ext_patch_now).  Otherwise the patch waits
  * for the first load of that file.
  */
 int
@@ -780,13 +772,18 @@ hm_ext_setup(struct hm_ext_file *f)
         return -1;
     }
     Py_XDECREF(mod);
+    if (f->awaiting && mod == NULL) {
+        /* Each new policy comes here (core_push): while nothing has
+         * imported the module, the wait stands, with no file looked at. */
+        return 0;
+    }
     file = is_builtin(f->module) ? NULL : dynload_file(f->module);
     if (file != NULL) {
         Py_XSETREF(f->file, file);
     }
     if (mod != NULL || file == NULL || loaded_already(file)) {
         f->awaiting = 0;
-        return hm_ext_patch_now(f);
+        return ext_patch_now(f);
     }
     f->awaiting = 1;
     return 0;
@@ -816,9 +813,9 @@ refuse_copy(const struct hm_ext_file *f, PyObject *name, const char *reason)
 /*
  * An import event (name, file, ...): _imp.create_dynamic fires one before
  * every load of an extension from a file.  For f->module's code:
- *  - from another file than f's (by device and inode, as the dynamic
- *    loader tells libraries apart: a link is the library already loaded):
- *    refused as an import, once f is guarded;
+ *  - from another path than f's (is_the_file: the same string): refused
+ *    as an import, once f is guarded, and before the set-up unless it is
+ *    the interpreter's own file;
  *  - the first load of f's file while the patch waits: loaded here first,
  *    under a name of our own, and patched, before the loader goes on;
  *  - during that load of ours, nothing but its own event is let through
