@@ -61,3 +61,47 @@ hm_elf_kind(const unsigned char *buf, size_t n)
     }
     return program_kind(buf, n, &eh);
 }
+
+/* 1 when the segment's bytes lie inside a file of size bytes. */
+static int
+segment_inside(const Elf64_Phdr *ph, unsigned long long size)
+{
+    return ph->p_offset <= size && ph->p_filesz <= size - ph->p_offset;
+}
+
+const char *
+hm_elf_library_fault(const unsigned char *buf, size_t n,
+                     unsigned long long size)
+{
+    Elf64_Ehdr eh;
+    int dynamic = 0;
+
+    switch (hm_elf_kind(buf, n)) {
+    case HM_ELF_NONE:
+        return "not an ELF file";
+    case HM_ELF_FOREIGN:
+        return "built for another architecture";
+    case HM_ELF_BAD:
+        return "truncated or malformed headers";
+    default:
+        break;
+    }
+    memcpy(&eh, buf, sizeof(eh));
+    if (eh.e_type != ET_DYN) {
+        return "not a shared library";
+    }
+    /* hm_elf_kind checked that the program header table fits in buf. */
+    for (size_t i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+
+        memcpy(&ph, buf + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+        if (ph.p_type != PT_LOAD && ph.p_type != PT_DYNAMIC) {
+            continue;
+        }
+        if (!segment_inside(&ph, size)) {
+            return "truncated";
+        }
+        dynamic |= ph.p_type == PT_DYNAMIC;
+    }
+    return dynamic ? NULL : "not a shared library";
+}

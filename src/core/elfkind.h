@@ -19,4 +19,13 @@ enum hm_elf_kind {
 /* Reads the ELF and program headers in buf[0..n) (the file's start). */
 enum hm_elf_kind hm_elf_kind(const unsigned char *buf, size_t n);
 
+/*
+ * Whether buf[0..n), the start of a file of size bytes, is a shared
+ * library ld.so can map into a program of this build: this class and
+ * machine, ET_DYN with a dynamic segment, and every segment it maps
+ * inside the file.  NULL when it is; else why not ("truncated", ...).
+ */
+const char *hm_elf_library_fault(const unsigned char *buf, size_t n,
+                                 unsigned long long size);
+
 #endif

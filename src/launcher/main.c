@@ -3,15 +3,17 @@
  * this policy to the inherited stack, resolve the target, exec it.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "elfkind.h"
 #include "config.h"
 #include "envscrub.h"
 #include "kcheck.h"
@@ -313,10 +315,42 @@ build_stack(const struct hm_cli *cli, struct hm_cli_error *e)
 }
 
 /*
- * Puts the stack and the shim into the environment the target inherits,
- * after checking that the shim loads: ld.so skips a preload entry it
- * cannot load, and the target would run unguarded.
+ * Whether ld.so can map the shim: ld.so skips a preload entry it cannot
+ * load, and the target would run unguarded.  The headers and the file's
+ * size are checked (not a dlopen: this program is static, and a dlopen
+ * would cost the start-up of every run).
  */
+static int
+shim_loads(const char *shim, struct hm_cli_error *e)
+{
+    unsigned char head[4096];
+    struct stat st;
+    ssize_t n;
+    const char *fault;
+    int fd = open(shim, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        fault = strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        fault = "not a regular file";
+    } else if ((n = read(fd, head, sizeof(head))) < 0) {
+        fault = strerror(errno);
+    } else {
+        fault = hm_elf_library_fault(head, (size_t)n,
+                                     (unsigned long long)st.st_size);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (fault == NULL) {
+        return 0;
+    }
+    snprintf(e->what, sizeof(e->what), "cannot load %.300s: %s", shim, fault);
+    snprintf(e->hint, sizeof(e->hint), "reinstall hermetic");
+    return -1;
+}
+
+/* Puts the stack and the shim into the environment the target inherits. */
 static int
 prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
 {
@@ -329,10 +363,7 @@ prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
         snprintf(e->what, sizeof(e->what), "path too long: %.400s", pkg);
         return -1;
     }
-    if (dlopen(shim, RTLD_NOW | RTLD_LOCAL) == NULL) {
-        snprintf(e->what, sizeof(e->what), "cannot load %.200s: %.200s", shim,
-                 dlerror());
-        snprintf(e->hint, sizeof(e->hint), "reinstall hermetic");
+    if (shim_loads(shim, e) < 0) {
         return -1;
     }
     if (old == NULL || old[0] == '\0') {

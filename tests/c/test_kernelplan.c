@@ -478,6 +478,104 @@ test_elf(void)
     TAP_OK(hm_elf_kind(buf, n) == HM_ELF_FOREIGN, "32-bit");
 }
 
+/* A minimal shared library: a PT_LOAD of the first 0x100 bytes and a
+ * PT_DYNAMIC inside it, or other values where the row asks. */
+struct lib_shape {
+    Elf64_Half type;
+    Elf64_Word second; /* the second segment's type */
+    Elf64_Off off;     /* the second segment's file offset */
+    Elf64_Xword filesz;
+};
+
+static size_t
+make_lib(unsigned char *buf, const struct lib_shape *shape)
+{
+    Elf64_Ehdr eh = {0};
+    Elf64_Phdr ph = {0};
+
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+#if defined(__x86_64__)
+    eh.e_machine = EM_X86_64;
+#else
+    eh.e_machine = EM_AARCH64;
+#endif
+    eh.e_type = shape->type;
+    eh.e_phoff = sizeof(eh);
+    eh.e_phentsize = sizeof(ph);
+    eh.e_phnum = 2;
+    memcpy(buf, &eh, sizeof(eh));
+    ph.p_type = PT_LOAD;
+    ph.p_filesz = 0x100;
+    memcpy(buf + sizeof(eh), &ph, sizeof(ph));
+    ph.p_type = shape->second;
+    ph.p_offset = shape->off;
+    ph.p_filesz = shape->filesz;
+    memcpy(buf + sizeof(eh) + sizeof(ph), &ph, sizeof(ph));
+    return sizeof(eh) + 2 * sizeof(ph);
+}
+
+static void
+test_library(void)
+{
+    static const struct {
+        struct lib_shape shape;
+        unsigned long long size;
+        const char *fault; /* NULL: loads */
+        const char *name;
+    } rows[] = {
+        {{ET_DYN, PT_DYNAMIC, 0x80, 0x20}, 0x100, NULL, "a library"},
+        {{ET_DYN, PT_DYNAMIC, 0x80, 0x80}, 0x100, NULL, "ends at the end"},
+        {{ET_DYN, PT_DYNAMIC, 0x80, 0x20},
+         0xff,
+         "truncated",
+         "load segment cut"},
+        {{ET_DYN, PT_DYNAMIC, 0x80, 0x81},
+         0x100,
+         "truncated",
+         "dynamic segment cut"},
+        {{ET_DYN, PT_DYNAMIC, ~(Elf64_Off)0, 0x20},
+         0x100,
+         "truncated",
+         "offset past the end"},
+        {{ET_DYN, PT_DYNAMIC, 0x80, ~(Elf64_Xword)0},
+         0x100,
+         "truncated",
+         "size that wraps"},
+        {{ET_EXEC, PT_DYNAMIC, 0x80, 0x20},
+         0x100,
+         "not a shared library",
+         "an executable"},
+        {{ET_DYN, PT_NOTE, 0x80, 0x20},
+         0x100,
+         "not a shared library",
+         "no dynamic segment"},
+    };
+    unsigned char buf[512];
+    size_t n;
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *got;
+
+        n = make_lib(buf, &rows[i].shape);
+        got = hm_elf_library_fault(buf, n, rows[i].size);
+        TAP_OK(rows[i].fault == NULL
+                   ? got == NULL
+                   : got != NULL && strcmp(got, rows[i].fault) == 0,
+               "%s", rows[i].name);
+    }
+    n = make_lib(buf, &rows[0].shape);
+    TAP_OK(hm_elf_library_fault(buf, n - 1, 0x100) != NULL,
+           "program headers cut");
+    TAP_OK(strcmp(hm_elf_library_fault((const unsigned char *)"#!", 2, 2),
+                  "not an ELF file") == 0,
+           "a script");
+    buf[EI_CLASS] = ELFCLASS32;
+    TAP_OK(strcmp(hm_elf_library_fault(buf, n, 0x100),
+                  "built for another architecture") == 0,
+           "32-bit");
+}
+
 int
 main(void)
 {
@@ -489,5 +587,6 @@ main(void)
     test_landlock();
     test_check();
     test_elf();
+    test_library();
     return tap_done();
 }

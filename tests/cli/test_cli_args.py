@@ -1,10 +1,16 @@
 """The launcher's own interface: help, version, errors and exit statuses (SPEC 7)."""
 
+import importlib.util
+import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
 import pytest
+
+HERMETIC = Path(sys.executable).parent / "hermetic"
 
 NET = "import socket; socket.getaddrinfo('example.com', 80)"
 FINAL = "hermetic: blocked action: network disabled: DNS(example.com)"
@@ -155,6 +161,65 @@ def test_stray_word_after_fs_readonly_suggests_the_root_form(run_cli, marker):
         "hint: to read only under root, write --fs-readonly=root; and put '--' before the target",
     ]
     assert not path.exists()
+
+
+def _damage_truncate(data):
+    return data[: len(data) // 2]
+
+
+def _damage_not_elf(data):
+    return b"#!/bin/sh\n" + data
+
+
+def _damage_machine(data):
+    # e_machine (bytes 18-19): EM_AARCH64 on x86-64, EM_X86_64 elsewhere.
+    machine = 183 if data[18:20] != (183).to_bytes(2, "little") else 62
+    return data[:18] + machine.to_bytes(2, "little") + data[20:]
+
+
+@pytest.mark.parametrize(
+    "damage, why",
+    [
+        (_damage_truncate, "truncated"),
+        (_damage_not_elf, "not an ELF file"),
+        (_damage_machine, "built for another architecture"),
+    ],
+    ids=["truncated", "not-elf", "other-machine"],
+)
+def test_a_shim_that_cannot_load_stops_the_run(run_cmd, marker, tmp_path, damage, why):
+    """ld.so would skip a preload entry it cannot map and run the target
+    unguarded: the launcher checks the shim first and refuses."""
+    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
+    core = "_core" + sysconfig.get_config_var("EXT_SUFFIX")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shutil.copy2(HERMETIC, bin_dir / "hermetic")
+    shutil.copy2(pkg / core, bin_dir / core)
+    shim = bin_dir / "_hermetic_shim.so"
+    shim.write_bytes(damage((pkg / "_hermetic_shim.so").read_bytes()))
+    path, target = marker
+    proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, *target[1:])
+    assert_hermetic_error(proc)
+    assert proc.stderr.splitlines() == [
+        f"hermetic: cannot load {shim}: {why}",
+        "hint: reinstall hermetic",
+    ]
+    assert not path.exists()
+
+
+def test_an_intact_copy_of_the_install_guards(run_cmd, tmp_path):
+    """The same layout with the shim intact: the check passes a real
+    library, and the copy's shim and core guard the target."""
+    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
+    core = "_core" + sysconfig.get_config_var("EXT_SUFFIX")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shutil.copy2(HERMETIC, bin_dir / "hermetic")
+    for name in (core, "_hermetic_shim.so"):
+        shutil.copy2(pkg / name, bin_dir / name)
+    proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, "-c", NET)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == FINAL + "\n"
 
 
 def test_target_not_found(run_cli, tmp_path):
