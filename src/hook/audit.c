@@ -486,7 +486,8 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
     static const char *const creators[] = {"_xxsubinterpreters",
                                            "_interpreters", "_testcapi",
                                            "_testinternalcapi", NULL};
-    PyObject *name;
+    char init[256];
+    int known;
 
     hm_ext_snapshot();
     if (hm_proc_import_event(kind, event, args) < 0) {
@@ -504,9 +505,9 @@ import_event(enum hm_event_kind kind, const char *event, PyObject *args)
         !PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
         return 0;
     }
-    name = PyTuple_GET_ITEM(args, 0);
+    known = hm_ext_init_name(PyTuple_GET_ITEM(args, 0), init, sizeof(init));
     for (const char *const *c = creators; *c != NULL; c++) {
-        if (hm_ext_name_is(name, *c)) {
+        if (known < 0 || (known > 0 && strcmp(init, *c) == 0)) {
             return block_creator_import(*c);
         }
     }

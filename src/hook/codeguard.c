@@ -920,8 +920,15 @@ static PyObject *
 capture_fn(const char *module, const char *attr, enum role role)
 {
     const char *dot = strchr(attr, '.');
-    PyObject *obj = PyImport_ImportModule(module);
+    PyObject *name = PyUnicode_FromString(module);
+    /* The import system's own modules are loaded by now: a look-up in
+     * sys.modules, not a trip through __import__ (start-up cost). */
+    PyObject *obj = name != NULL ? PyImport_GetModule(name) : NULL;
 
+    Py_XDECREF(name);
+    if (obj == NULL && !PyErr_Occurred()) {
+        obj = PyImport_ImportModule(module);
+    }
     if (obj != NULL && dot != NULL) {
         char cls[64];
 

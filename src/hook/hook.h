@@ -149,7 +149,7 @@ void hm_stack_changed(void);
 const char *hm_stack_json(void);
 int hm_finder_install(void);
 __attribute__((visibility("default"))) int
-hermetic_preinit(const char *json, char *err, size_t errlen);
+hermetic_preinit(const char *json, const char *shim, char *err, size_t errlen);
 PyMODINIT_FUNC PyInit__core(void);
 
 /* errors.c */
@@ -266,6 +266,7 @@ struct hm_ext_file {
 
 int hm_ext_init(void);
 void hm_ext_snapshot(void);
+int hm_ext_init_name(PyObject *name, char *init, size_t cap);
 int hm_ext_name_is(PyObject *name, const char *module);
 int hm_ext_setup(struct hm_ext_file *f);
 int hm_ext_import_event(struct hm_ext_file *f, PyObject *args,

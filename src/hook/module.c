@@ -232,10 +232,11 @@ resolve_paths(struct hm_policy *p, char *err, size_t errlen)
 
 /*
  * Installs the policies of HERMETIC_FLAGS_JSON, permanently, and the audit
- * hook, before Py_Initialize.  Returns 0, or -1 with a reason in err.
+ * hook, before Py_Initialize; shim is the preload shim's own path.
+ * Returns 0, or -1 with a reason in err.
  */
 int
-hermetic_preinit(const char *json, char *err, size_t errlen)
+hermetic_preinit(const char *json, const char *shim, char *err, size_t errlen)
 {
     struct hm_stack s = {0};
     unsigned long long id;
@@ -243,6 +244,10 @@ hermetic_preinit(const char *json, char *err, size_t errlen)
 
     if (hm_stack_decode(json, strlen(json), &s, err, errlen) < 0) {
         return -1;
+    }
+    /* The shim that loaded this core names its own absolute path. */
+    if (shim[0] == '/' && strlen(shim) < sizeof(hm.shim_path)) {
+        memcpy(hm.shim_path, shim, strlen(shim) + 1);
     }
     if (find_shim() < 0) {
         snprintf(err, errlen, "cannot find the preload shim beside %s",

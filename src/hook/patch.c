@@ -417,26 +417,36 @@ is_the_file(const struct hm_ext_file *f, PyObject *file)
 }
 
 /*
- * 1 when an import's name would run module's init function.  CPython
- * takes the part after the last dot of the whole name, reads '-' as '_',
- * and formats the symbol's name from that part as a C string (a NUL ends
- * it).  A name that cannot be read counts as a match: the caller refuses.
+ * The module whose init function an import's name runs, into init:
+ * CPython takes the part after the last dot of the whole name, reads '-'
+ * as '_', and formats the symbol's name from that part as a C string (a
+ * NUL ends it).  Returns 1; 0 when it is too long to be any module we
+ * name; -1 when the name cannot be read (callers count that as a match,
+ * and refuse).
  */
 int
-hm_ext_name_is(PyObject *name, const char *module)
+hm_ext_init_name(PyObject *name, char *init, size_t cap)
 {
     Py_ssize_t n = 0;
     const char *s =
         PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;
-    char init[256];
 
     if (s == NULL) {
         PyErr_Clear();
-        return 1;
+        return -1;
     }
-    /* Too long to be any module we name: not a match. */
-    return hm_module_init_name(s, (size_t)n, init, sizeof(init)) >= 0 &&
-           strcmp(init, module) == 0;
+    return hm_module_init_name(s, (size_t)n, init, cap) >= 0;
+}
+
+/* 1 when an import's name would run module's init function (or cannot
+ * be read: see hm_ext_init_name). */
+int
+hm_ext_name_is(PyObject *name, const char *module)
+{
+    char init[256];
+    int rc = hm_ext_init_name(name, init, sizeof(init));
+
+    return rc < 0 || (rc > 0 && strcmp(init, module) == 0);
 }
 
 /* 1 when the replaced code (f->probe's method table) lies in f->file, as

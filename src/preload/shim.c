@@ -35,7 +35,8 @@
 #endif
 
 typedef const char *(*version_fn)(void);
-typedef int (*preinit_fn)(const char *json, char *err, size_t errlen);
+typedef int (*preinit_fn)(const char *json, const char *shim, char *err,
+                          size_t errlen);
 
 static void
 die(const char *what, const char *hint)
@@ -75,23 +76,38 @@ check_version(version_fn version)
               "run the hermetic it provides");
 }
 
-/* The core lies beside this object (resolved once). */
+/*
+ * This object's own file, once: the name ld.so opened it by, which the
+ * launcher and the core always write absolute, else that name resolved.
+ */
+static const char *
+shim_path(void)
+{
+    static char path[PATH_MAX];
+    Dl_info info;
+
+    if (path[0] == '\0') {
+        if (dladdr((void *)shim_path, &info) == 0 || info.dli_fname == NULL) {
+            die("cannot find the preload shim's own path", NULL);
+        }
+        if (info.dli_fname[0] == '/' &&
+            strlen(info.dli_fname) < sizeof(path)) {
+            memcpy(path, info.dli_fname, strlen(info.dli_fname) + 1);
+        } else if (realpath(info.dli_fname, path) == NULL) {
+            die("cannot find the preload shim's own path", NULL);
+        }
+    }
+    return path;
+}
+
+/* The core lies beside this object. */
 static void
 core_path(char *dst, size_t cap)
 {
-    static char path[PATH_MAX + 32];
-    Dl_info info;
-    char self[PATH_MAX];
+    char dir[PATH_MAX];
 
-    if (path[0] == '\0') {
-        if (dladdr((void *)core_path, &info) == 0 || info.dli_fname == NULL ||
-            realpath(info.dli_fname, self) == NULL) {
-            die("cannot find the preload shim's own path", NULL);
-        }
-        snprintf(path, sizeof(path), "%s/_core%s", dirname(self),
-                 HM_EXT_SUFFIX);
-    }
-    snprintf(dst, cap, "%s", path);
+    snprintf(dir, sizeof(dir), "%s", shim_path());
+    snprintf(dst, cap, "%s/_core%s", dirname(dir), HM_EXT_SUFFIX);
 }
 
 /*
@@ -228,7 +244,10 @@ hermetic_shim_init(void)
     }
     check_version(version);
     core_path(path, sizeof(path));
-    core = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    /* Lazy: of the C API functions the core calls, start-up binds only
+     * those it uses (the X.Y check above is what makes them all exist).
+     * Global: a core imported later finds this one (module.c's anchor). */
+    core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
     if (core == NULL) {
         snprintf(err, sizeof(err), "cannot load the guard: %s", dlerror());
         die(err, "reinstall hermetic");
@@ -239,7 +258,7 @@ hermetic_shim_init(void)
             "reinstall hermetic");
     }
     err[0] = '\0';
-    if (preinit(json, err, sizeof(err)) < 0) {
+    if (preinit(json, shim_path(), err, sizeof(err)) < 0) {
         char what[600];
 
         snprintf(what, sizeof(what), "HERMETIC_FLAGS_JSON: %s", err);
