@@ -80,34 +80,75 @@ check_version(version_fn version)
  * This object's own file, once: the name ld.so opened it by, which the
  * launcher and the core always write absolute, else that name resolved.
  */
+static char shim_file[PATH_MAX];
+
 static const char *
 shim_path(void)
 {
-    static char path[PATH_MAX];
     Dl_info info;
 
-    if (path[0] == '\0') {
+    if (shim_file[0] == '\0') {
         if (dladdr((void *)shim_path, &info) == 0 || info.dli_fname == NULL) {
             die("cannot find the preload shim's own path", NULL);
         }
         if (info.dli_fname[0] == '/' &&
-            strlen(info.dli_fname) < sizeof(path)) {
-            memcpy(path, info.dli_fname, strlen(info.dli_fname) + 1);
-        } else if (realpath(info.dli_fname, path) == NULL) {
+            strlen(info.dli_fname) < sizeof(shim_file)) {
+            memcpy(shim_file, info.dli_fname, strlen(info.dli_fname) + 1);
+        } else if (realpath(info.dli_fname, shim_file) == NULL) {
             die("cannot find the preload shim's own path", NULL);
         }
     }
-    return path;
+    return shim_file;
 }
 
-/* The core lies beside this object. */
+/* The core lies beside the shim file SHIM. */
 static void
-core_path(char *dst, size_t cap)
+core_path(const char *shim, char *dst, size_t cap)
 {
     char dir[PATH_MAX];
 
-    snprintf(dir, sizeof(dir), "%s", shim_path());
+    snprintf(dir, sizeof(dir), "%s", shim);
     snprintf(dst, cap, "%s/_core%s", dirname(dir), HM_EXT_SUFFIX);
+}
+
+/*
+ * Load the core.  Beside the shim's name first; if that name is a link
+ * placed elsewhere (an LD_PRELOAD written by hand), beside its target,
+ * which is then the shim's path for the core and for children.
+ */
+static void *
+core_open(void)
+{
+    char path[PATH_MAX + 32];
+    char real[PATH_MAX];
+    char err[PATH_MAX + 128];
+    void *core;
+
+    core_path(shim_path(), path, sizeof(path));
+    /* Lazy: of the C API functions the core calls, start-up binds only
+     * those it uses (the X.Y check is what makes them all exist).
+     * Global: a core imported later finds this one (module.c's anchor). */
+    core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
+    if (core == NULL && realpath(shim_path(), real) != NULL &&
+        strcmp(real, shim_path()) != 0) {
+        snprintf(err, sizeof(err), "%s", dlerror());
+        core_path(real, path, sizeof(path));
+        core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
+        if (core == NULL) {
+            snprintf(err, sizeof(err), "%s", dlerror());
+        } else {
+            memcpy(shim_file, real, sizeof(shim_file));
+        }
+    } else if (core == NULL) {
+        snprintf(err, sizeof(err), "%s", dlerror());
+    }
+    if (core == NULL) {
+        char what[PATH_MAX + 160];
+
+        snprintf(what, sizeof(what), "cannot load the guard: %s", err);
+        die(what, "reinstall hermetic");
+    }
+    return core;
 }
 
 /*
@@ -139,7 +180,10 @@ apply_kernel(const char *json)
         hm_stack_free(&s);
         return;
     }
-    core_path(pkg, sizeof(pkg));
+    /* The package's directory, where the shim's file really lies. */
+    if (realpath(shim_path(), pkg) == NULL) {
+        die("--kernel: cannot find the preload shim's own path", NULL);
+    }
     rc = hm_kernel_apply(v, s.n, dirname(pkg), err, sizeof(err));
     free(v);
     hm_stack_free(&s);
@@ -229,7 +273,6 @@ hermetic_shim_init(void)
     const char *json = getenv("HERMETIC_FLAGS_JSON");
     version_fn version;
     preinit_fn preinit;
-    char path[PATH_MAX];
     char err[512];
     void *core;
 
@@ -243,15 +286,7 @@ hermetic_shim_init(void)
         return; /* not Python: its Python children are guarded */
     }
     check_version(version);
-    core_path(path, sizeof(path));
-    /* Lazy: of the C API functions the core calls, start-up binds only
-     * those it uses (the X.Y check above is what makes them all exist).
-     * Global: a core imported later finds this one (module.c's anchor). */
-    core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
-    if (core == NULL) {
-        snprintf(err, sizeof(err), "cannot load the guard: %s", dlerror());
-        die(err, "reinstall hermetic");
-    }
+    core = core_open();
     preinit = (preinit_fn)dlsym(core, "hermetic_preinit");
     if (preinit == NULL) {
         die("cannot load the guard: hermetic_preinit missing",

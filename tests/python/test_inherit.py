@@ -1,5 +1,8 @@
 """Python children of a guarded process inherit its policy (SPEC 6, 7 "Inheritance")."""
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 # The child reports what a lookup did; it catches everything so its report
@@ -100,3 +103,22 @@ subprocess.run([sys.executable, "-c", {CHILD!r}])
     proc = run_py(code)
     assert "CHILD" in proc.stdout, proc.stderr
     assert "NetworkViolation" not in proc.stdout
+
+
+def test_a_shim_named_through_a_link_elsewhere_still_guards(probe, tmp_path):
+    """An LD_PRELOAD written by hand may name the shim through a link in
+    another directory: the shim then finds the core (and the package, for
+    an isolated child) beside the link's target, and children get that."""
+    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
+    link = tmp_path / "elsewhere.so"
+    link.symlink_to(pkg / "_hermetic_shim.so")
+    report = CHILD + "import os, hermetic\nprint('PRELOAD', os.environ['LD_PRELOAD'])\n"
+    body = f"""
+env = {{**os.environ, 'LD_PRELOAD': {str(link)!r}}}
+cmd = [sys.executable, '-I', '-S', '-c', {report!r}]
+return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd={str(tmp_path)!r}).stdout
+"""
+    out = probe(body, setup="import os, subprocess, sys", block_network=True)
+    assert out.raised is None, out.describe()
+    assert EXPECTED in out.result, out.describe()
+    assert f"PRELOAD {link}:{pkg / '_hermetic_shim.so'}" in out.result, out.describe()
