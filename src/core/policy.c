@@ -639,9 +639,10 @@ hm_field_built(const struct hm_field *f)
 }
 
 int
-hm_policy_is_empty(const struct hm_policy *p)
+hm_policy_blocks_nothing(const struct hm_policy *p)
 {
-    unsigned inert = HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE;
+    unsigned inert =
+        HM_SEALED | HM_KERNEL | HM_KERNEL_STRICT | HM_OBSERVE | HM_TRACE;
 
     return (p->flags & ~inert) == 0 && p->deny_imports.n == 0;
 }

@@ -190,9 +190,9 @@ void hm_profiles_built(char *buf, size_t cap, const char *sep);
 /* 1 when this build has the guard of field f. */
 int hm_field_built(const struct hm_field *f);
 
-/* 1 when p blocks nothing and traces nothing (sealed alone is empty, and
- * so is observe alone). */
-int hm_policy_is_empty(const struct hm_policy *p);
+/* 1 when p turns no guard on: only sealed, kernel, observe and trace, which
+ * say how the guards act, not what they refuse. */
+int hm_policy_blocks_nothing(const struct hm_policy *p);
 
 /* 1 when a and b hold the same flags and the same lists in the same
  * order. */

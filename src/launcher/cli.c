@@ -153,7 +153,8 @@ takes_value_option(const char *arg, size_t len)
            is_option(arg, len, "--trace-format");
 }
 
-/* --trace-file implies tracing, like --allow-domain implies its block. */
+/* --trace-file and --trace-format imply tracing, like --allow-domain
+ * implies its block. */
 static int
 set_output(struct hm_cli *cli, const char *arg, size_t len, const char *value,
            struct hm_cli_error *e)
@@ -172,7 +173,7 @@ set_output(struct hm_cli *cli, const char *arg, size_t len, const char *value,
         return -1;
     }
     cli->trace_json = strcmp(value, "json") == 0;
-    return 0;
+    return hm_policy_set_bool(&cli->policy, "trace", 1);
 }
 
 /*

@@ -103,6 +103,7 @@ static const char help_middle[] =
     "  --trace-file PATH     trace lines go to PATH (implies --trace)\n"
     "  --trace-format FMT    text (the default) or json: one object per "
     "line\n"
+    "                        (implies --trace)\n"
     "  --observe             block nothing: report what would be blocked,\n"
     "                        then a summary with the flags that let the "
     "run pass\n"
@@ -432,6 +433,15 @@ policy_ready(struct hm_cli *cli, const char *pkg, const char *python,
         return -1;
     }
     if (refuse_unbuilt(&cli->policy, e) < 0) {
+        return -1;
+    }
+    if ((cli->policy.flags & HM_OBSERVE) &&
+        hm_policy_blocks_nothing(&cli->policy)) {
+        /* It would report nothing, and say the run needs no flags. */
+        snprintf(e->what, sizeof(e->what), "--observe: no guard to observe");
+        snprintf(e->hint, sizeof(e->hint),
+                 "add the policy to try, as in hermetic --observe "
+                 "--no-network -- TARGET");
         return -1;
     }
     return resolve_paths(&cli->policy, e);

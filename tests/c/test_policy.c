@@ -327,7 +327,7 @@ test_kernel_level(void)
     hm_policy_set_kernel(&b, HM_KLEVEL_STRICT);
     hm_policy_merge(&a, &b);
     TAP_OK(hm_policy_kernel(&a) == HM_KLEVEL_STRICT, "merge keeps strict");
-    TAP_OK(hm_policy_is_empty(&a), "kernel alone blocks nothing");
+    TAP_OK(hm_policy_blocks_nothing(&a), "kernel alone blocks nothing");
     for (size_t i = 0; i < sizeof(level_rows) / sizeof(level_rows[0]); i++) {
         const struct level_row *r = &level_rows[i];
         struct hm_stack s;
@@ -438,19 +438,24 @@ test_unbuilt(void)
 }
 
 static void
-test_is_empty(void)
+test_blocks_nothing(void)
 {
     struct hm_policy p;
 
     hm_policy_init(&p);
-    TAP_OK(hm_policy_is_empty(&p), "new policy is empty");
+    TAP_OK(hm_policy_blocks_nothing(&p), "a new policy blocks nothing");
     hm_policy_set_bool(&p, "sealed", 1);
-    TAP_OK(hm_policy_is_empty(&p), "sealed alone is empty");
+    hm_policy_set_bool(&p, "observe", 1);
     hm_policy_set_bool(&p, "trace", 1);
-    TAP_OK(!hm_policy_is_empty(&p), "trace is not empty");
+    hm_policy_set_bool(&p, "kernel", 1);
+    TAP_OK(hm_policy_blocks_nothing(&p),
+           "sealed, observe, trace and kernel block nothing");
+    hm_policy_set_bool(&p, "allow_localhost", 1);
+    TAP_OK(!hm_policy_blocks_nothing(&p), "allow_localhost blocks");
     hm_policy_free(&p);
+    hm_policy_init(&p);
     hm_policy_add(&p, "deny_imports", "x");
-    TAP_OK(!hm_policy_is_empty(&p), "deny_imports is not empty");
+    TAP_OK(!hm_policy_blocks_nothing(&p), "deny_imports blocks");
     hm_policy_free(&p);
 }
 
@@ -534,7 +539,7 @@ test_observe_field(void)
     hm_policy_init(&p);
     TAP_OK(hm_policy_set_bool(&p, "observe", 1) == 0 && p.flags == HM_OBSERVE,
            "observe is a boolean field");
-    TAP_OK(hm_policy_is_empty(&p), "observe alone blocks nothing");
+    TAP_OK(hm_policy_blocks_nothing(&p), "observe alone blocks nothing");
     TAP_OK(hm_policy_unbuilt(&p) == NULL, "observe is built");
     TAP_STREQ(hm_field_find("observe")->cli, "--observe", "its option");
     hm_policy_free(&p);
@@ -733,7 +738,7 @@ main(void)
     test_profiles();
     test_merge_copy();
     test_unbuilt();
-    test_is_empty();
+    test_blocks_nothing();
     test_encode_exact();
     test_round_trip();
     test_kernel_level();

@@ -312,3 +312,16 @@ def test_python_dash_m_hermetic(run_cmd):
     assert proc.returncode == 2
     assert proc.stderr == FINAL + "\n"
     assert_hermetic_error(run_cmd(*base, "--nope", "--", "true"))
+
+
+@pytest.mark.parametrize("flags", [["--observe"], ["--observe", "--trace-format=json"]])
+def test_observe_with_no_guard_is_refused(run_cli, marker, flags):
+    """It would report nothing and call the run clean: refused instead."""
+    path, target = marker
+    proc = run_cli(*flags, "--", *target)
+    assert_hermetic_error(proc)
+    assert proc.stderr.splitlines() == [
+        "hermetic: --observe: no guard to observe",
+        "hint: add the policy to try, as in hermetic --observe --no-network -- TARGET",
+    ]
+    assert not path.exists()

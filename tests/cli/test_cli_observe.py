@@ -247,3 +247,10 @@ def test_pip_download_under_observed_block_all(run_cli, tmp_path):
     assert "ModuleNotFoundError" not in proc.stderr, proc.stderr[-2000:]
     assert "  hosts: pypi.org" in proc.stderr, proc.stderr[-2000:]
     assert "--allow-domain pypi.org" in proc.stderr
+
+
+def test_trace_format_implies_trace(run_cli):
+    proc = run_cli("--no-subprocess", "--trace-format=json", "--", "python", "-c", "import os; os.system('true')")
+    assert proc.returncode == 2, proc.stderr
+    record = json.loads(proc.stderr.splitlines()[0])
+    assert (record["verb"], record["api"], record["reason"]) == ("blocked", "subprocess", "no-subprocess")
