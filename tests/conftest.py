@@ -8,6 +8,7 @@ import http.server
 import ipaddress
 import json
 import os
+import shutil
 import socket
 import socketserver
 import subprocess
@@ -364,3 +365,34 @@ def family():
         return "socket.AF_INET6"
 
     return pick
+
+
+# A program that says whether it runs with privileges and whether a lookup
+# was blocked: run set-group-ID, ld.so would skip LD_PRELOAD.
+SETGID_CHILD = """
+import os, socket
+print("PRIVILEGED", os.getegid() != os.getgid())
+try:
+    socket.getaddrinfo("localhost", 80)
+    print("NOT BLOCKED")
+except Exception as exc:
+    print("BLOCKED", type(exc).__name__)
+"""
+
+
+@pytest.fixture
+def setgid_python(tmp_path, run_cmd):
+    """A copy of this interpreter that is set-group-ID to another group (the
+    kernel runs it in secure mode, where ld.so ignores LD_PRELOAD), and
+    SETGID_CHILD, the code to run with it."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give a file another group")
+    path = tmp_path / "sgpython"
+    shutil.copy(os.path.realpath(sys.executable), path)
+    os.chown(path, -1, 4242)
+    os.chmod(path, 0o2755)
+    proc = run_cmd(path, "-c", SETGID_CHILD)
+    if "PRIVILEGED True" not in proc.stdout:
+        pytest.skip(f"the copy does not run set-group-ID here: {proc.stdout}{proc.stderr}")
+    assert "NOT BLOCKED" in proc.stdout, proc.stdout
+    return path, SETGID_CHILD

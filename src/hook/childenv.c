@@ -5,6 +5,7 @@
  * the guard.
  */
 #include "hook.h"
+#include "preload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,25 +27,6 @@ static const char *const carried[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", NULL};
 static const char *const carried[] = {NULL};
 #endif
 
-/* 1 when the colon- or space-separated list holds the shim. */
-static int
-preload_has_shim(const char *list)
-{
-    size_t n = strlen(hm.shim_path);
-    const char *s = list;
-
-    while (list != NULL && (s = strstr(s, hm.shim_path)) != NULL) {
-        int starts = s == list || s[-1] == ':' || s[-1] == ' ';
-        int ends = s[n] == '\0' || s[n] == ':' || s[n] == ' ';
-
-        if (starts && ends) {
-            return 1;
-        }
-        s += n;
-    }
-    return 0;
-}
-
 /*
  * 1 when children that inherit this process's environment would not get
  * the active stack: API blockers pushed since start, or variables the
@@ -61,7 +43,7 @@ hm_child_env_needed(void)
     flags = getenv(FLAGS_VAR);
     json = hm_stack_json();
     return flags == NULL || json == NULL || strcmp(flags, json) != 0 ||
-           !preload_has_shim(getenv(PRELOAD_VAR));
+           !hm_preload_has(getenv(PRELOAD_VAR), hm.shim_path);
 }
 
 /*
@@ -73,13 +55,22 @@ hm_child_env_needed(void)
 static PyObject *
 preload_value(const char *existing)
 {
+    if (!hm_preload_spellable(hm.shim_path)) {
+        /* ld.so would split the entry and start the child unguarded. */
+        PyErr_Format(PyExc_RuntimeError,
+                     "hermetic cannot guard a child process: LD_PRELOAD "
+                     "cannot hold a path with a space or ':': %s "
+                     "(install hermetic where the path has neither)",
+                     hm.shim_path);
+        return NULL;
+    }
     if (existing == NULL || existing[0] == '\0') {
         existing = getenv(PRELOAD_VAR);
     }
     if (existing == NULL || existing[0] == '\0') {
         return PyUnicode_DecodeFSDefault(hm.shim_path);
     }
-    if (preload_has_shim(existing)) {
+    if (hm_preload_has(existing, hm.shim_path)) {
         return PyUnicode_DecodeFSDefault(existing);
     }
     return PyUnicode_FromFormat("%s:%s", existing, hm.shim_path);

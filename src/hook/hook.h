@@ -12,6 +12,7 @@
 #include <Python.h>
 
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "policy.h"
 
@@ -38,6 +39,7 @@ struct hm_state {
     char *stack_json;      /* cache of hm_stack_json() */
     unsigned gen;          /* changes whenever the stack does */
     char shim_path[PATH_MAX];
+    struct stat shim_st;  /* the shim's file when it was found */
     struct hm_output out; /* where reports go (report.c) */
 };
 
@@ -206,6 +208,10 @@ int hm_code_sync(void);
 PyObject *hm_child_env_list(PyObject *env_list);
 PyObject *hm_child_env_dict(PyObject *env);
 int hm_child_env_needed(void);
+
+/* 1 when the shim's file is the one found at start (the same inode, not
+ * changed since: its ctime moves on any write, rename or chmod). */
+int hm_shim_unchanged(void);
 int hm_child_env_setenv(void);
 
 /* patch.c: replacing, in place, builtins that fire no audit event.

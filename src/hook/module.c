@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pathresolve.h"
@@ -126,23 +127,42 @@ stack_remove(unsigned long long id)
 
 /* --- where the shim is ------------------------------------------------ */
 
-/* The shim lies beside this extension. */
+/* The shim lies beside this extension (or is the one that loaded it);
+ * its file is noted, for hm_shim_unchanged. */
 static int
 find_shim(void)
 {
     Dl_info info;
     char dir[PATH_MAX];
+    struct stat st;
 
-    if (hm.shim_path[0] != '\0') {
+    if (hm.shim_st.st_ino != 0) {
         return 0;
     }
-    if (dladdr((void *)find_shim, &info) == 0 || info.dli_fname == NULL ||
-        realpath(info.dli_fname, dir) == NULL) {
+    if (hm.shim_path[0] == '\0') {
+        if (dladdr((void *)find_shim, &info) == 0 || info.dli_fname == NULL ||
+            realpath(info.dli_fname, dir) == NULL) {
+            return -1;
+        }
+        snprintf(hm.shim_path, sizeof(hm.shim_path), "%s/_hermetic_shim.so",
+                 dirname(dir));
+    }
+    if (stat(hm.shim_path, &st) < 0 || !S_ISREG(st.st_mode)) {
         return -1;
     }
-    snprintf(hm.shim_path, sizeof(hm.shim_path), "%s/_hermetic_shim.so",
-             dirname(dir));
-    return access(hm.shim_path, R_OK) == 0 ? 0 : -1;
+    hm.shim_st = st;
+    return 0;
+}
+
+int
+hm_shim_unchanged(void)
+{
+    struct stat st;
+
+    return stat(hm.shim_path, &st) == 0 && st.st_dev == hm.shim_st.st_dev &&
+           st.st_ino == hm.shim_st.st_ino &&
+           st.st_ctim.tv_sec == hm.shim_st.st_ctim.tv_sec &&
+           st.st_ctim.tv_nsec == hm.shim_st.st_ctim.tv_nsec;
 }
 
 /* --- the package, for targets that do not have it installed ------------ */

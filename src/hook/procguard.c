@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 static int
 block_process(const char *api)
@@ -96,6 +97,40 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
                                    : hm_first_reason(hm_refusing_mask()));
 }
 
+/*
+ * Before a child starts under a policy.  A set-user-ID, set-group-ID or
+ * file-capability program would run in secure mode, where ld.so ignores
+ * the preload that carries the guard: with no_new_privs (kept by this
+ * process and all it starts from then on) it gains nothing and loads the
+ * shim.  And the shim must still be the file this process found: ld.so
+ * skips a preload entry it cannot load and runs the child unguarded.
+ * Returns 0, or -1 with an exception.
+ */
+static int
+child_ready(void)
+{
+    static int nnp;
+
+    if (hm.n == 0) {
+        return 0;
+    }
+    if (!nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    nnp = 1;
+    if (!hm_shim_unchanged()) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "hermetic cannot guard a child process: the preload "
+                     "shim changed since this process started: %s "
+                     "(reinstall hermetic; --fs-readonly keeps guarded code "
+                     "from writing to it)",
+                     hm.shim_path);
+        return -1;
+    }
+    return 0;
+}
+
 static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
 static struct hm_patch p_execv = {"posix", "execv"};
 static struct hm_patch p_execve = {"posix", "execve"};
@@ -136,6 +171,9 @@ fork_exec_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
         report_process("_posixsubprocess.fork_exec") < 0) {
         return NULL;
     }
+    if (child_ready() < 0) {
+        return NULL;
+    }
     if (hm.n == 0 || nargs < 6) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
@@ -150,6 +188,9 @@ execv_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *vec[3];
     PyObject *result;
 
+    if (child_ready() < 0) {
+        return NULL;
+    }
     if (!hm_child_env_needed() || nargs != 2 || p_execve.def == NULL) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
@@ -171,6 +212,9 @@ env_arg_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
 {
     Py_ssize_t at = hm_arg_index(nargs, kwnames, 2, "env");
 
+    if (child_ready() < 0) {
+        return NULL;
+    }
     if (hm.n == 0 || at < 0) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }
@@ -237,6 +281,9 @@ system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     char *old_flags, *old_preload;
     PyObject *result = NULL;
 
+    if (child_ready() < 0) {
+        return NULL;
+    }
     if (!hm_child_env_needed()) {
         return hm_patch_call(p, self, args, nargs, kwnames);
     }

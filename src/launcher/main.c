@@ -20,6 +20,7 @@
 #include "output.h"
 #include "pathresolve.h"
 #include "policy.h"
+#include "preload.h"
 #include "target.h"
 
 #define STR2(x) #x
@@ -367,9 +368,18 @@ prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
     if (shim_loads(shim, e) < 0) {
         return -1;
     }
+    if (!hm_preload_spellable(shim)) {
+        snprintf(e->what, sizeof(e->what),
+                 "cannot preload %.300s: LD_PRELOAD cannot hold a path with "
+                 "a space or ':'",
+                 shim);
+        snprintf(e->hint, sizeof(e->hint),
+                 "install hermetic where the path has neither");
+        return -1;
+    }
     if (old == NULL || old[0] == '\0') {
         preload = strdup(shim);
-    } else if (strstr(old, shim) != NULL) {
+    } else if (hm_preload_has(old, shim)) {
         preload = strdup(old);
     } else if (asprintf(&preload, "%s:%s", old, shim) < 0) {
         preload = NULL;

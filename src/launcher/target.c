@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -224,6 +225,14 @@ hm_target_exec(const struct hm_target *t, struct hm_cli_error *e)
 {
     extern char **environ;
 
+    /* A set-user-ID, set-group-ID or file-capability program would run in
+     * secure mode, where ld.so ignores the preload that carries the
+     * guard: with no_new_privs it gains nothing and loads the shim. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        snprintf(e->what, sizeof(e->what), "cannot set no_new_privs: %s",
+                 strerror(errno));
+        return 1;
+    }
     execve(t->path, t->argv, environ);
     if (errno == ENOEXEC) {
         /* No #! line: what execvp does, run it with the shell. */

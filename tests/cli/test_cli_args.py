@@ -177,6 +177,18 @@ def _damage_machine(data):
     return data[:18] + machine.to_bytes(2, "little") + data[20:]
 
 
+def copy_install(bin_dir):
+    """The launcher with the shim and the core beside it, in bin_dir: a
+    layout it finds its guard in."""
+    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
+    core = "_core" + sysconfig.get_config_var("EXT_SUFFIX")
+    bin_dir.mkdir(parents=True)
+    shutil.copy2(HERMETIC, bin_dir / "hermetic")
+    for name in (core, "_hermetic_shim.so"):
+        shutil.copy2(pkg / name, bin_dir / name)
+    return bin_dir
+
+
 @pytest.mark.parametrize(
     "damage, why",
     [
@@ -189,14 +201,9 @@ def _damage_machine(data):
 def test_a_shim_that_cannot_load_stops_the_run(run_cmd, marker, tmp_path, damage, why):
     """ld.so would skip a preload entry it cannot map and run the target
     unguarded: the launcher checks the shim first and refuses."""
-    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
-    core = "_core" + sysconfig.get_config_var("EXT_SUFFIX")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shutil.copy2(HERMETIC, bin_dir / "hermetic")
-    shutil.copy2(pkg / core, bin_dir / core)
+    bin_dir = copy_install(tmp_path / "bin")
     shim = bin_dir / "_hermetic_shim.so"
-    shim.write_bytes(damage((pkg / "_hermetic_shim.so").read_bytes()))
+    shim.write_bytes(damage(shim.read_bytes()))
     path, target = marker
     proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, *target[1:])
     assert_hermetic_error(proc)
@@ -210,13 +217,7 @@ def test_a_shim_that_cannot_load_stops_the_run(run_cmd, marker, tmp_path, damage
 def test_an_intact_copy_of_the_install_guards(run_cmd, tmp_path):
     """The same layout with the shim intact: the check passes a real
     library, and the copy's shim and core guard the target."""
-    pkg = Path(importlib.util.find_spec("hermetic").origin).parent
-    core = "_core" + sysconfig.get_config_var("EXT_SUFFIX")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shutil.copy2(HERMETIC, bin_dir / "hermetic")
-    for name in (core, "_hermetic_shim.so"):
-        shutil.copy2(pkg / name, bin_dir / name)
+    bin_dir = copy_install(tmp_path / "bin")
     proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, "-c", NET)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == FINAL + "\n"
@@ -323,5 +324,21 @@ def test_observe_with_no_guard_is_refused(run_cli, marker, flags):
     assert proc.stderr.splitlines() == [
         "hermetic: --observe: no guard to observe",
         "hint: add the policy to try, as in hermetic --observe --no-network -- TARGET",
+    ]
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("name", ["my projects", "c:d"])
+def test_an_install_path_ld_so_would_split_stops_the_run(run_cmd, marker, tmp_path, name):
+    """ld.so splits LD_PRELOAD on spaces and colons and would skip the
+    pieces: the target would run unguarded, so it does not run."""
+    bin_dir = copy_install(tmp_path / name / "bin")
+    path, target = marker
+    proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, *target[1:])
+    assert_hermetic_error(proc)
+    assert proc.stderr.splitlines() == [
+        f"hermetic: cannot preload {bin_dir / '_hermetic_shim.so'}: LD_PRELOAD "
+        "cannot hold a path with a space or ':'",
+        "hint: install hermetic where the path has neither",
     ]
     assert not path.exists()

@@ -251,3 +251,21 @@ def test_python_started_by_a_non_python_target(run_cli):
     proc = run_cli("--no-network", "--", "/bin/sh", "-c", f'python -c "{NET}"')
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [NOT_PYTHON_NOTE.format("/bin/sh"), FINAL.strip()]
+
+
+def test_a_set_group_id_target_runs_guarded(run_cli, setgid_python):
+    """The launcher sets no_new_privs: the target gains no group, so ld.so
+    does not run it in secure mode and loads the guard."""
+    path, child = setgid_python
+    proc = run_cli("--no-network", "--", path, "-c", child)
+    assert "PRIVILEGED False" in proc.stdout, proc.stdout + proc.stderr
+    assert "BLOCKED NetworkViolation" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_set_group_id_grandchild_runs_guarded(run_cli, setgid_python):
+    path, child = setgid_python
+    code = f"import subprocess; subprocess.run([{str(path)!r}, '-c', {child!r}])"
+    proc = run_cli("--no-network", "--", "python", "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert "PRIVILEGED False" in proc.stdout, proc.stdout + proc.stderr
+    assert "BLOCKED NetworkViolation" in proc.stdout, proc.stdout + proc.stderr

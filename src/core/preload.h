@@ -1,0 +1,19 @@
+/*
+ * preload.h: the LD_PRELOAD list as ld.so reads it.  ld.so splits the
+ * list on spaces and colons, so a path holding either cannot be one entry:
+ * the pieces are tried as separate files, fail, and are skipped.  Pure C.
+ */
+#ifndef HERMETIC_PRELOAD_H
+#define HERMETIC_PRELOAD_H
+
+/* The characters ld.so splits LD_PRELOAD on. */
+#define HM_PRELOAD_SEPARATORS " :"
+
+/* 1 when path can be one LD_PRELOAD entry: absolute, no separator. */
+int hm_preload_spellable(const char *path);
+
+/* 1 when list (NULL for none) holds path as a whole entry, as ld.so would
+ * split it; 0 for a path that is not spellable. */
+int hm_preload_has(const char *list, const char *path);
+
+#endif

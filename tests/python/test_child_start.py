@@ -1,0 +1,98 @@
+"""What a guarded process checks before it starts a child (SPEC 7,
+"Inheritance"): the child must be able to load the guard, or it does not
+start."""
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+PKG = Path(importlib.util.find_spec("hermetic").origin).parent
+SHIM = "_hermetic_shim.so"
+
+# The parent imports hermetic from a copy of the package (its directory
+# first on sys.path: PYTHONPATH would split a name with a colon) and
+# starts a child under a blocker; BEFORE runs inside the blocker first.
+SPAWN = """
+import os, subprocess, sys
+sys.path.insert(0, {parent!r})
+import hermetic
+from hermetic import hermetic_blocker
+print("FROM", os.path.dirname(hermetic.__file__))
+with hermetic_blocker(block_network=True):
+    {before}
+    try:
+        subprocess.run([sys.executable, "-c", "print('CHILD RAN')"], check=True)
+    except RuntimeError as exc:
+        print("REFUSED", exc)
+"""
+
+
+def copy_package(parent):
+    """A copy of the installed package in parent/hermetic."""
+    parent.mkdir(parents=True)
+    shutil.copytree(PKG, parent / "hermetic", ignore=shutil.ignore_patterns("__pycache__"))
+    return parent / "hermetic"
+
+
+def spawn_from(run_py, pkg, before="pass"):
+    proc = run_py(SPAWN.format(parent=str(pkg.parent), before=before))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == f"FROM {pkg}", proc.stdout
+    return proc.stdout
+
+
+def test_a_copy_of_the_package_starts_guarded_children(run_py, tmp_path):
+    """The control for the tests below: the copy itself works."""
+    out = spawn_from(run_py, copy_package(tmp_path / "plain"))
+    assert "CHILD RAN" in out and "REFUSED" not in out
+
+
+@pytest.mark.parametrize("name", ["my projects", "c:d"])
+def test_a_shim_path_ld_so_would_split_refuses_the_child(run_py, tmp_path, name):
+    """ld.so splits LD_PRELOAD on spaces and colons: the child would run
+    unguarded, so it is not started."""
+    pkg = copy_package(tmp_path / name)
+    out = spawn_from(run_py, pkg)
+    assert "CHILD RAN" not in out
+    assert (
+        "REFUSED hermetic cannot guard a child process: LD_PRELOAD cannot hold "
+        f"a path with a space or ':': {pkg / SHIM} (install hermetic where the "
+        "path has neither)"
+    ) in out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "os.rename(SHIM, SHIM + '.off')",
+        "os.rename(SHIM, SHIM + '.off'); os.rename(SHIM + '.off', SHIM)",
+        "open(SHIM, 'r+b').truncate(64)",
+        "import shutil; shutil.copy(SHIM, SHIM + '.new'); os.replace(SHIM + '.new', SHIM)",
+    ],
+    ids=["removed", "moved-back", "truncated", "replaced"],
+)
+def test_a_shim_changed_since_start_refuses_the_child(run_py, tmp_path, change):
+    """A child whose preload entry is missing or another file would run
+    unguarded: guarded code that can write to the install cannot do that."""
+    pkg = copy_package(tmp_path / "pkg")
+    before = f"SHIM = {str(pkg / SHIM)!r}; {change}"
+    out = spawn_from(run_py, pkg, before=before)
+    assert "CHILD RAN" not in out
+    assert (
+        "REFUSED hermetic cannot guard a child process: the preload shim "
+        f"changed since this process started: {pkg / SHIM}"
+    ) in out
+
+
+def test_a_set_group_id_child_runs_guarded(probe, setgid_python):
+    """no_new_privs: the child gains no group, so ld.so loads the guard."""
+    path, child = setgid_python
+    body = f"return subprocess.run([{str(path)!r}, '-c', {child!r}], capture_output=True, text=True).stdout"
+    out = probe(body, setup="import subprocess", block_network=True)
+    assert out.raised is None, out.describe()
+    assert "PRIVILEGED False" in out.result, out.describe()
+    assert "BLOCKED NetworkViolation" in out.result, out.describe()
