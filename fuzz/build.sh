@@ -11,7 +11,7 @@ flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -I$root/src/core -I$root/src/launcher"
 
 mkdir -p "$out"
-for target in cli elf json_policy netmatch pathmatch trace; do
+for target in cli elf json_policy netmatch pathmatch preload trace; do
     extra=""
     if [ "$target" = cli ]; then
         extra="$root/src/launcher/cli.c"

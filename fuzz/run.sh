@@ -9,7 +9,7 @@ out="$root/build-fuzz"
 seconds=${1:-60}
 
 mkdir -p "$out/artifacts"
-for target in cli elf json_policy netmatch pathmatch trace; do
+for target in cli elf json_policy netmatch pathmatch preload trace; do
     corpus="$out/corpus-$target"
     mkdir -p "$corpus"
     dict=""

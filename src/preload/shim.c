@@ -72,6 +72,10 @@ check_version(version_fn version)
              "cannot guard Python %d.%d: this hermetic is built for "
              "Python %d.%d",
              major, minor, HM_PY_MAJOR, HM_PY_MINOR);
+    if (major < 3 || (major == 3 && minor < 9)) {
+        die(what, "hermetic supports Python 3.9 and later: run the target "
+                  "with one of those");
+    }
     die(what, "install hermetic into that interpreter's environment and "
               "run the hermetic it provides");
 }

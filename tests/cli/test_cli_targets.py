@@ -234,6 +234,23 @@ def test_python_of_another_version_is_refused(run_cli, tmp_path, python):
     assert not marker.exists()
 
 
+OLD_PYTHON = next(iter(sorted(Path("/root/.pyenv/versions").glob("3.8*/bin/python3.8"))), None)
+
+
+@pytest.mark.skipif(OLD_PYTHON is None, reason="no Python 3.8 under /root/.pyenv/versions")
+def test_python_older_than_supported_is_refused_with_a_hint_that_works(run_cli, tmp_path):
+    """hermetic does not install into 3.8: the hint says what to run instead."""
+    marker = tmp_path / "ran"
+    proc = run_cli("--no-network", "--", OLD_PYTHON, "-c", f"open({str(marker)!r}, 'w')")
+    assert proc.returncode == 1, proc.stderr
+    mine = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert proc.stderr.splitlines() == [
+        f"hermetic: cannot guard Python 3.8: this hermetic is built for Python {mine}",
+        "hint: hermetic supports Python 3.9 and later: run the target with one of those",
+    ]
+    assert not marker.exists()
+
+
 def test_non_python_target(run_cli):
     proc = run_cli("--no-network", "--", "/bin/echo", "hi")
     assert proc.returncode == 0
