@@ -8,7 +8,7 @@
 int
 hm_preload_spellable(const char *path)
 {
-    return path[0] == '/' && strpbrk(path, HM_PRELOAD_SEPARATORS) == NULL;
+    return path[0] == '/' && strpbrk(path, HM_PRELOAD_SEPARATORS "$") == NULL;
 }
 
 int

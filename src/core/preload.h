@@ -1,7 +1,9 @@
 /*
  * preload.h: the LD_PRELOAD list as ld.so reads it.  ld.so splits the
  * list on spaces and colons, so a path holding either cannot be one entry:
- * the pieces are tried as separate files, fail, and are skipped.  Pure C.
+ * the pieces are tried as separate files, fail, and are skipped.  It also
+ * expands $ORIGIN, $LIB and $PLATFORM in an entry, so a path with a '$'
+ * may name another file.  Pure C.
  */
 #ifndef HERMETIC_PRELOAD_H
 #define HERMETIC_PRELOAD_H
@@ -9,7 +11,8 @@
 /* The characters ld.so splits LD_PRELOAD on. */
 #define HM_PRELOAD_SEPARATORS " :"
 
-/* 1 when path can be one LD_PRELOAD entry: absolute, no separator. */
+/* 1 when path can be one LD_PRELOAD entry: absolute, no separator and
+ * no '$'. */
 int hm_preload_spellable(const char *path);
 
 /* 1 when list (NULL for none) holds path as a whole entry, as ld.so would

@@ -12,6 +12,9 @@
 
 #define FLAGS_VAR "HERMETIC_FLAGS_JSON"
 #define PRELOAD_VAR "LD_PRELOAD"
+/* Never passed to a child under a policy: an audit library can refuse
+ * ld.so the shim (la_objsearch), and the child would run unguarded. */
+#define AUDIT_VAR "LD_AUDIT"
 
 extern char **environ;
 
@@ -43,7 +46,8 @@ hm_child_env_needed(void)
     flags = getenv(FLAGS_VAR);
     json = hm_stack_json();
     return flags == NULL || json == NULL || strcmp(flags, json) != 0 ||
-           !hm_preload_has(getenv(PRELOAD_VAR), hm.shim_path);
+           !hm_preload_has(getenv(PRELOAD_VAR), hm.shim_path) ||
+           getenv(AUDIT_VAR) != NULL;
 }
 
 /*
@@ -59,8 +63,8 @@ preload_value(const char *existing)
         /* ld.so would split the entry and start the child unguarded. */
         PyErr_Format(PyExc_RuntimeError,
                      "hermetic cannot guard a child process: LD_PRELOAD "
-                     "cannot hold a path with a space or ':': %s "
-                     "(install hermetic where the path has neither)",
+                     "cannot hold a path with a space, ':' or '$': %s "
+                     "(install hermetic where the path has none of them)",
                      hm.shim_path);
         return NULL;
     }
@@ -121,7 +125,8 @@ copy_entries(PyObject *src, PyObject **preload)
         for (char **e = environ; *e != NULL; e++) {
             PyObject *b;
 
-            if (entry_is(*e, FLAGS_VAR) || entry_is(*e, PRELOAD_VAR)) {
+            if (entry_is(*e, FLAGS_VAR) || entry_is(*e, PRELOAD_VAR) ||
+                entry_is(*e, AUDIT_VAR)) {
                 continue;
             }
             b = PyBytes_FromString(*e);
@@ -153,7 +158,8 @@ copy_entries(PyObject *src, PyObject **preload)
         if (entry_is(s, PRELOAD_VAR)) {
             Py_XDECREF(*preload);
             *preload = preload_value(s + strlen(PRELOAD_VAR) + 1);
-        } else if (!entry_is(s, FLAGS_VAR) && PyList_Append(list, item) < 0) {
+        } else if (!entry_is(s, FLAGS_VAR) && !entry_is(s, AUDIT_VAR) &&
+                   PyList_Append(list, item) < 0) {
             break;
         }
     }
@@ -356,8 +362,9 @@ hm_child_env_dict(PyObject *env)
     return d;
 }
 
-/* Puts our variables into this process's environment, for system(3),
- * which passes it to the shell.  Returns 0, or -1 with an exception. */
+/* Puts our variables into this process's environment (and takes LD_AUDIT
+ * out), for system(3), which passes it to the shell.  Returns 0, or -1
+ * with an exception. */
 int
 hm_child_env_setenv(void)
 {
@@ -369,7 +376,8 @@ hm_child_env_setenv(void)
     if (json != NULL && preload != NULL &&
         PyUnicode_FSConverter(preload, &b)) {
         rc = setenv(FLAGS_VAR, json, 1) == 0 &&
-                     setenv(PRELOAD_VAR, PyBytes_AS_STRING(b), 1) == 0
+                     setenv(PRELOAD_VAR, PyBytes_AS_STRING(b), 1) == 0 &&
+                     unsetenv(AUDIT_VAR) == 0
                  ? 0
                  : -1;
         if (rc < 0) {

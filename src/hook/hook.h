@@ -210,7 +210,8 @@ PyObject *hm_child_env_dict(PyObject *env);
 int hm_child_env_needed(void);
 
 /* 1 when the shim's file is the one found at start (the same inode, not
- * changed since: its ctime moves on any write, rename or chmod). */
+ * changed since: its ctime moves on any write, rename or chmod), and this
+ * process's effective ids can open it, as ld.so will in a child. */
 int hm_shim_unchanged(void);
 int hm_child_env_setenv(void);
 

@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,11 +159,18 @@ int
 hm_shim_unchanged(void)
 {
     struct stat st;
+    int fd = open(hm.shim_path, O_RDONLY | O_CLOEXEC);
+    int same;
 
-    return stat(hm.shim_path, &st) == 0 && st.st_dev == hm.shim_st.st_dev &&
+    if (fd < 0) {
+        return 0;
+    }
+    same = fstat(fd, &st) == 0 && st.st_dev == hm.shim_st.st_dev &&
            st.st_ino == hm.shim_st.st_ino &&
            st.st_ctim.tv_sec == hm.shim_st.st_ctim.tv_sec &&
            st.st_ctim.tv_nsec == hm.shim_st.st_ctim.tv_nsec;
+    close(fd);
+    return same;
 }
 
 /* --- the package, for targets that do not have it installed ------------ */

@@ -9,9 +9,11 @@
  */
 #include "hook.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 static int
 block_process(const char *api)
@@ -98,18 +100,37 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
 }
 
 /*
+ * Why a child this process starts now would not load the guard, or NULL.
+ * ld.so skips a preload entry it cannot or will not load, and the child
+ * runs unguarded: in secure mode (real and effective ids differing at
+ * exec) it ignores LD_PRELOAD, and it opens the shim with the child's
+ * ids.
+ */
+static const char *
+child_fault(void)
+{
+    if (getuid() != geteuid() || getgid() != getegid()) {
+        return "its effective user or group is not its real one, and "
+               "ld.so ignores LD_PRELOAD in such a child";
+    }
+    if (!hm_shim_unchanged()) {
+        return "the preload shim changed since this process started, or "
+               "these ids cannot read it";
+    }
+    return NULL;
+}
+
+/*
  * Before a child starts under a policy.  A set-user-ID, set-group-ID or
- * file-capability program would run in secure mode, where ld.so ignores
- * the preload that carries the guard: with no_new_privs (kept by this
- * process and all it starts from then on) it gains nothing and loads the
- * shim.  And the shim must still be the file this process found: ld.so
- * skips a preload entry it cannot load and runs the child unguarded.
- * Returns 0, or -1 with an exception.
+ * file-capability program would run in secure mode: with no_new_privs
+ * (kept by this process and all it starts from then on) it gains
+ * nothing, and loads the shim.  Returns 0, or -1 with an exception.
  */
 static int
 child_ready(void)
 {
     static int nnp;
+    const char *why;
 
     if (hm.n == 0) {
         return 0;
@@ -119,17 +140,64 @@ child_ready(void)
         return -1;
     }
     nnp = 1;
-    if (!hm_shim_unchanged()) {
+    why = child_fault();
+    if (why != NULL) {
         PyErr_Format(PyExc_RuntimeError,
-                     "hermetic cannot guard a child process: the preload "
-                     "shim changed since this process started: %s "
-                     "(reinstall hermetic; --fs-readonly keeps guarded code "
-                     "from writing to it)",
+                     "hermetic cannot guard a child process: %s: %s", why,
                      hm.shim_path);
         return -1;
     }
     return 0;
 }
+
+/*
+ * The preexec_fn of a child that changes its ids (user=, group=,
+ * extra_groups=) or runs the program's own preexec_fn (given, or None):
+ * runs given, then makes child_ready's checks again in the child, with
+ * the ids it will exec with.  It raises there, and the parent's call
+ * fails with SubprocessError.
+ */
+static PyObject *
+preexec_check(PyObject *given, PyObject *unused)
+{
+    const char *why;
+
+    (void)unused;
+    if (given != Py_None) {
+        PyObject *r = PyObject_CallNoArgs(given);
+
+        if (r == NULL) {
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    why = child_fault();
+    if (why != NULL) {
+        dprintf(2, "hermetic: cannot guard a child process: %s: %s\n", why,
+                hm.shim_path);
+        PyErr_Format(PyExc_RuntimeError,
+                     "hermetic cannot guard a child process: %s: %s", why,
+                     hm.shim_path);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef preexec_def = {
+    "hermetic_preexec_check",
+    preexec_check,
+    METH_NOARGS,
+    NULL,
+};
+
+/* fork_exec's arguments: (..., gid, extra_groups, uid, umask, preexec_fn
+ * [, allow_vfork]); 3.11 put process_group before gid. */
+#if PY_VERSION_HEX >= 0x030B0000
+#define FE_GID 17
+#else
+#define FE_GID 16
+#endif
+#define FE_PREEXEC (FE_GID + 4)
 
 static struct hm_patch p_fork_exec = {"_posixsubprocess", "fork_exec"};
 static struct hm_patch p_execv = {"posix", "execv"};
@@ -149,16 +217,30 @@ fork_exec_child(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *fds = hm_output_pass_fds(args[3]);
     PyObject **vec = fds != NULL ? PyMem_New(PyObject *, total) : NULL;
     PyObject *result = NULL;
+    PyObject *check = NULL;
 
+    if (vec != NULL && nargs > FE_PREEXEC &&
+        (args[FE_PREEXEC] != Py_None || args[FE_GID] != Py_None ||
+         args[FE_GID + 1] != Py_None || args[FE_GID + 2] != Py_None)) {
+        check = PyCFunction_New(&preexec_def, args[FE_PREEXEC]);
+        if (check == NULL) {
+            PyMem_Free(vec);
+            vec = NULL;
+        }
+    }
     if (vec != NULL) {
         memcpy(vec, args, sizeof(PyObject *) * (size_t)total);
         vec[3] = fds;
+        if (check != NULL) {
+            vec[FE_PREEXEC] = check;
+        }
         result = hm_patch_call_with(p, self, vec, nargs, kwnames, 5,
                                     hm_child_env_list(args[5]));
         PyMem_Free(vec);
-    } else if (fds != NULL) {
+    } else if (fds != NULL && !PyErr_Occurred()) {
         PyErr_NoMemory();
     }
+    Py_XDECREF(check);
     Py_XDECREF(fds);
     return result;
 }
@@ -278,7 +360,7 @@ static PyObject *
 system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
              Py_ssize_t nargs, PyObject *kwnames)
 {
-    char *old_flags, *old_preload;
+    char *old_flags, *old_preload, *old_audit;
     PyObject *result = NULL;
 
     if (child_ready() < 0) {
@@ -289,11 +371,13 @@ system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     }
     old_flags = save_var("HERMETIC_FLAGS_JSON");
     old_preload = save_var("LD_PRELOAD");
+    old_audit = save_var("LD_AUDIT");
     if (hm_child_env_setenv() == 0) {
         result = hm_patch_call(p, self, args, nargs, kwnames);
     }
     restore_var("HERMETIC_FLAGS_JSON", old_flags);
     restore_var("LD_PRELOAD", old_preload);
+    restore_var("LD_AUDIT", old_audit);
     return result;
 }
 

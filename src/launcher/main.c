@@ -368,13 +368,29 @@ prepare_env(const char *pkg, const char *json, struct hm_cli_error *e)
     if (shim_loads(shim, e) < 0) {
         return -1;
     }
+    if (getuid() != geteuid() || getgid() != getegid()) {
+        snprintf(e->what, sizeof(e->what),
+                 "cannot guard a target started with an effective user or "
+                 "group other than the real one: ld.so ignores LD_PRELOAD "
+                 "then");
+        snprintf(e->hint, sizeof(e->hint),
+                 "run hermetic with the same real and effective ids");
+        return -1;
+    }
+    if (getenv("LD_AUDIT") != NULL && getenv("LD_AUDIT")[0] != '\0') {
+        snprintf(e->what, sizeof(e->what),
+                 "LD_AUDIT is set: an audit library can keep ld.so from "
+                 "loading the guard");
+        snprintf(e->hint, sizeof(e->hint), "unset LD_AUDIT");
+        return -1;
+    }
     if (!hm_preload_spellable(shim)) {
         snprintf(e->what, sizeof(e->what),
                  "cannot preload %.300s: LD_PRELOAD cannot hold a path with "
-                 "a space or ':'",
+                 "a space, ':' or '$'",
                  shim);
         snprintf(e->hint, sizeof(e->hint),
-                 "install hermetic where the path has neither");
+                 "install hermetic where the path has none of them");
         return -1;
     }
     if (old == NULL || old[0] == '\0') {

@@ -28,6 +28,7 @@ static const struct has_row has_rows[] = {
     {"/my dir/shim.so", "/my dir/shim.so", 0},
     {"/c:d/shim.so", "/c:d/shim.so", 0},
     {"shim.so", "shim.so", 0},
+    {"/x$LIB/shim.so", "/x$LIB/shim.so", 0},
 };
 
 static void
@@ -49,6 +50,7 @@ test_spellable(void)
     TAP_OK(!hm_preload_spellable("/home/me/My Projects/.venv/shim.so"),
            "a space");
     TAP_OK(!hm_preload_spellable("/srv/c:d/shim.so"), "a colon");
+    TAP_OK(!hm_preload_spellable("/srv/x$LIB/shim.so"), "a '$'");
     TAP_OK(!hm_preload_spellable("lib/shim.so"), "a relative path");
     TAP_OK(!hm_preload_spellable(""), "nothing");
 }

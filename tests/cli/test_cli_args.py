@@ -1,6 +1,7 @@
 """The launcher's own interface: help, version, errors and exit statuses (SPEC 7)."""
 
 import importlib.util
+import os
 import shutil
 import signal
 import subprocess
@@ -328,17 +329,50 @@ def test_observe_with_no_guard_is_refused(run_cli, marker, flags):
     assert not path.exists()
 
 
-@pytest.mark.parametrize("name", ["my projects", "c:d"])
+@pytest.mark.parametrize("name", ["my projects", "c:d", "x$LIB"])
 def test_an_install_path_ld_so_would_split_stops_the_run(run_cmd, marker, tmp_path, name):
-    """ld.so splits LD_PRELOAD on spaces and colons and would skip the
-    pieces: the target would run unguarded, so it does not run."""
+    """ld.so splits LD_PRELOAD on spaces and colons and expands $LIB and
+    the like: it would skip the shim, and the target would run unguarded,
+    so it does not run."""
     bin_dir = copy_install(tmp_path / name / "bin")
     path, target = marker
     proc = run_cmd(bin_dir / "hermetic", "--no-network", "--", sys.executable, *target[1:])
     assert_hermetic_error(proc)
     assert proc.stderr.splitlines() == [
         f"hermetic: cannot preload {bin_dir / '_hermetic_shim.so'}: LD_PRELOAD "
-        "cannot hold a path with a space or ':'",
-        "hint: install hermetic where the path has neither",
+        "cannot hold a path with a space, ':' or '$'",
+        "hint: install hermetic where the path has none of them",
+    ]
+    assert not path.exists()
+
+
+def test_an_audit_library_in_the_environment_stops_the_run(run_cli, marker, tmp_path):
+    """An LD_AUDIT library can refuse ld.so the shim."""
+    path, target = marker
+    proc = run_cli("--no-network", "--", *target, env={"LD_AUDIT": str(tmp_path / "audit.so")})
+    # A dynamically linked launcher (sanitizer builds) hears from ld.so first.
+    proc.stderr = "".join(
+        line for line in proc.stderr.splitlines(keepends=True) if not line.startswith("ERROR: ld.so:")
+    )
+    assert_hermetic_error(proc)
+    assert proc.stderr.splitlines() == [
+        "hermetic: LD_AUDIT is set: an audit library can keep ld.so from loading the guard",
+        "hint: unset LD_AUDIT",
+    ]
+    assert not path.exists()
+
+
+def test_effective_ids_not_the_real_ones_stop_the_run(run_cmd, marker):
+    """ld.so runs the target in secure mode then, and ignores LD_PRELOAD."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to change ids")
+    path, target = marker
+    argv = [str(HERMETIC), "--no-network", "--", sys.executable, *target[1:]]
+    proc = run_cmd(sys.executable, "-c", f"import os; os.setegid(1); os.execv({argv[0]!r}, {argv!r})")
+    assert_hermetic_error(proc)
+    assert proc.stderr.splitlines() == [
+        "hermetic: cannot guard a target started with an effective user or group other "
+        "than the real one: ld.so ignores LD_PRELOAD then",
+        "hint: run hermetic with the same real and effective ids",
     ]
     assert not path.exists()

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -60,8 +61,8 @@ def test_a_shim_path_ld_so_would_split_refuses_the_child(run_py, tmp_path, name)
     assert "CHILD RAN" not in out
     assert (
         "REFUSED hermetic cannot guard a child process: LD_PRELOAD cannot hold "
-        f"a path with a space or ':': {pkg / SHIM} (install hermetic where the "
-        "path has neither)"
+        f"a path with a space, ':' or '$': {pkg / SHIM} (install hermetic where the "
+        "path has none of them)"
     ) in out
 
 
@@ -84,7 +85,7 @@ def test_a_shim_changed_since_start_refuses_the_child(run_py, tmp_path, change):
     assert "CHILD RAN" not in out
     assert (
         "REFUSED hermetic cannot guard a child process: the preload shim "
-        f"changed since this process started: {pkg / SHIM}"
+        f"changed since this process started, or these ids cannot read it: {pkg / SHIM}"
     ) in out
 
 
@@ -96,3 +97,74 @@ def test_a_set_group_id_child_runs_guarded(probe, setgid_python):
     assert out.raised is None, out.describe()
     assert "PRIVILEGED False" in out.result, out.describe()
     assert "BLOCKED NetworkViolation" in out.result, out.describe()
+
+
+def needs_root():
+    if os.geteuid() != 0:
+        pytest.skip("needs root to change ids")
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "os.setegid(1); os.execv(sys.executable, [sys.executable, '-c', 'print(\"CHILD RAN\")'])",
+        "subprocess.run([sys.executable, '-c', 'print(\"CHILD RAN\")'], preexec_fn=lambda: os.setegid(1))",
+    ],
+    ids=["execv", "preexec_fn"],
+)
+def test_a_child_with_effective_ids_not_its_real_ones_is_refused(probe, start):
+    """ld.so runs such a child in secure mode and ignores LD_PRELOAD."""
+    needs_root()
+    out = probe(f"{start}\nreturn 'returned'", setup="import os, subprocess, sys", block_network=True)
+    assert "CHILD RAN" not in out.proc.stdout, out.describe()
+    assert out.raised is not None, out.describe()
+    assert "cannot guard a child process: its effective user or group is not its real one" in (
+        out.proc.stderr + str(out.message)
+    ), out.describe()
+
+
+def test_a_child_whose_user_cannot_read_the_shim_is_refused(run_py, request):
+    """user= drops to ids that cannot open the shim: ld.so would skip it."""
+    needs_root()
+    base = Path(tempfile.mkdtemp())  # pytest's own tmp_path is not open to others
+    request.addfinalizer(lambda: shutil.rmtree(base))
+    base.chmod(0o755)
+    pkg = copy_package(base / "locked")
+    start = "subprocess.run(['/bin/echo', 'CHILD RAN'], user=65534, group=65534, extra_groups=[])"
+    (base / "locked").chmod(0o755)
+    assert "CHILD RAN" in spawn_from(run_py, pkg, before=start)  # the control
+    (base / "locked").chmod(0o700)
+    proc = run_py(SPAWN.format(parent=str(pkg.parent), before=start))
+    assert "CHILD RAN" not in proc.stdout
+    assert "SubprocessError" in proc.stderr, proc.stderr
+    assert (
+        "hermetic: cannot guard a child process: the preload shim changed since this "
+        f"process started, or these ids cannot read it: {pkg / SHIM}"
+    ) in proc.stderr
+
+
+AUDIT_CHILD = "import os; print('LD_AUDIT', os.environ.get('LD_AUDIT'))"
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "subprocess.run([sys.executable, '-c', CHILD], env={**os.environ, 'LD_AUDIT': AUDIT})",
+        "os.environ['LD_AUDIT'] = AUDIT; subprocess.run([sys.executable, '-c', CHILD])",
+        "os.environ['LD_AUDIT'] = AUDIT; os.system(f'{sys.executable} -c \"{CHILD}\"')",
+    ],
+    ids=["env", "environ", "system"],
+)
+def test_a_child_gets_no_audit_library(run_py, tmp_path, start):
+    """An LD_AUDIT library can refuse ld.so the shim: children never get one."""
+    code = f"""
+import os, subprocess, sys
+from hermetic import hermetic_blocker
+CHILD = {AUDIT_CHILD!r}
+AUDIT = {str(tmp_path / 'audit.so')!r}
+with hermetic_blocker(block_network=True):
+    {start}
+"""
+    proc = run_py(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["LD_AUDIT None"], proc.stdout + proc.stderr
