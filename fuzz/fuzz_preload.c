@@ -1,7 +1,8 @@
 /*
  * fuzz_preload.c: hm_preload_has on an arbitrary list and path (the input
  * split at its first NUL): it reads only the two strings, and a path it
- * finds is spellable and a substring of the list.
+ * finds is spellable and a substring of the list.  And hm_fcap_effective
+ * on the input as an attribute: it reads only inside it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *buf = malloc(size + 2);
     char *path;
+
+    (void)hm_fcap_effective(data, (long)size);
 
     if (buf == NULL) {
         return 0;

@@ -31,3 +31,19 @@ hm_preload_has(const char *list, const char *path)
     }
     return 0;
 }
+
+/* vfs_cap_data: a little-endian word of revision and flags first. */
+#define FCAP_FLAGS_EFFECTIVE 0x000001u
+
+int
+hm_fcap_effective(const unsigned char *buf, long n)
+{
+    unsigned long magic;
+
+    if (n < 4) {
+        return 0;
+    }
+    magic = (unsigned long)buf[0] | (unsigned long)buf[1] << 8 |
+            (unsigned long)buf[2] << 16 | (unsigned long)buf[3] << 24;
+    return (magic & FCAP_FLAGS_EFFECTIVE) != 0;
+}

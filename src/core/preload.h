@@ -19,4 +19,12 @@ int hm_preload_spellable(const char *path);
  * split it; 0 for a path that is not spellable. */
 int hm_preload_has(const char *list, const char *path);
 
+/*
+ * A file's "security.capability" attribute (buf[0..n), n < 0 for none) as
+ * exec reads it: 1 when it sets the effective flag.  exec then runs the
+ * program in secure mode for any real user but root, no_new_privs or not,
+ * and ld.so ignores LD_PRELOAD.
+ */
+int hm_fcap_effective(const unsigned char *buf, long n);
+
 #endif

@@ -8,11 +8,13 @@
  * environment must be completed for the child.
  */
 #include "hook.h"
+#include "preload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static int
@@ -99,38 +101,133 @@ hm_proc_import_event(enum hm_event_kind kind, const char *event,
                                    : hm_first_reason(hm_refusing_mask()));
 }
 
-/*
- * Why a child this process starts now would not load the guard, or NULL.
- * ld.so skips a preload entry it cannot or will not load, and the child
- * runs unguarded: in secure mode (real and effective ids differing at
- * exec) it ignores LD_PRELOAD, and it opens the shim with the child's
- * ids.
- */
-static const char *
-child_fault(void)
+/* --- children that would not load the guard --------------------------- */
+
+/* Set when exec of the file at path (or descriptor fd, path NULL) would
+ * run in secure mode for real user ruid: file capabilities with the
+ * effective flag (setuid and setgid bits grant nothing under
+ * no_new_privs). */
+static int
+secure_file(const char *path, int fd, uid_t ruid, char *why, size_t cap)
 {
-    if (getuid() != geteuid() || getgid() != getegid()) {
-        return "its effective user or group is not its real one, and "
-               "ld.so ignores LD_PRELOAD in such a child";
+    unsigned char buf[64];
+    ssize_t n;
+
+    if (ruid == 0) {
+        return 0;
     }
-    if (!hm_shim_unchanged()) {
-        return "the preload shim changed since this process started, or "
-               "these ids cannot read it";
+    n = path != NULL ? getxattr(path, "security.capability", buf, sizeof(buf))
+                     : fgetxattr(fd, "security.capability", buf, sizeof(buf));
+    if (!hm_fcap_effective(buf, (long)n)) {
+        return 0;
     }
-    return NULL;
+    snprintf(why, cap,
+             "%s has file capabilities, and exec runs it in secure mode, "
+             "where ld.so ignores LD_PRELOAD",
+             path != NULL ? path : "the descriptor's file");
+    return 1;
+}
+
+/* secure_file for a name exec would look up in PATH, as posix_spawnp
+ * does: any candidate counts. */
+static int
+secure_name(const char *name, uid_t ruid, char *why, size_t cap)
+{
+    const char *dirs = getenv("PATH");
+    char path[PATH_MAX];
+
+    if (strchr(name, '/') != NULL) {
+        return secure_file(name, -1, ruid, why, cap);
+    }
+    for (const char *d = dirs != NULL ? dirs : "/bin:/usr/bin"; *d != '\0';) {
+        size_t len = strcspn(d, ":");
+
+        snprintf(path, sizeof(path), "%.*s/%s", (int)len, d, name);
+        if (secure_file(len ? path : name, -1, ruid, why, cap)) {
+            return 1;
+        }
+        d += len + (d[len] == ':');
+    }
+    return 0;
+}
+
+/* secure_name for exe: a path (str, bytes, path-like), a descriptor, a
+ * list or tuple of paths (fork_exec's candidates), or NULL (unknown). */
+static int
+secure_exec(PyObject *exe, uid_t ruid, char *why, size_t cap)
+{
+    PyObject *b = NULL;
+    int secure;
+
+    if (exe == NULL || exe == Py_None || ruid == 0) {
+        return 0;
+    }
+    if (PyList_Check(exe) || PyTuple_Check(exe)) {
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(exe); i++) {
+            if (secure_exec(PySequence_Fast_GET_ITEM(exe, i), ruid, why,
+                            cap)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (PyLong_Check(exe)) {
+        int fd = PyLong_AsLong(exe);
+
+        PyErr_Clear();
+        return fd >= 0 && secure_file(NULL, fd, ruid, why, cap);
+    }
+    if (!PyUnicode_FSConverter(exe, &b)) {
+        PyErr_Clear(); /* the call itself reports a bad path */
+        return 0;
+    }
+    secure = secure_name(PyBytes_AS_STRING(b), ruid, why, cap);
+    Py_DECREF(b);
+    return secure;
 }
 
 /*
- * Before a child starts under a policy.  A set-user-ID, set-group-ID or
- * file-capability program would run in secure mode: with no_new_privs
- * (kept by this process and all it starts from then on) it gains
- * nothing, and loads the shim.  Returns 0, or -1 with an exception.
+ * Why a child this process starts now, running exe (see secure_exec),
+ * would not load the guard, in why; 0 when it would.  ld.so skips a
+ * preload entry it cannot or will not load, and the child runs
+ * unguarded: in secure mode (real and effective ids differing at exec,
+ * or a file with effective file capabilities run by any user but root)
+ * it ignores LD_PRELOAD, and it opens the shim with the child's ids.
  */
 static int
-child_ready(void)
+child_fault(PyObject *exe, char *why, size_t cap)
+{
+    if (getuid() != geteuid() || getgid() != getegid()) {
+        snprintf(why, cap,
+                 "its effective user or group is not its real one, and "
+                 "ld.so ignores LD_PRELOAD in such a child: %s",
+                 hm.shim_path);
+        return 1;
+    }
+    if (secure_exec(exe, getuid(), why, cap)) {
+        return 1;
+    }
+    if (!hm_shim_unchanged()) {
+        snprintf(why, cap,
+                 "the preload shim changed since this process started, or "
+                 "these ids cannot read it: %s",
+                 hm.shim_path);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Before a child starts under a policy, running exe (see secure_exec).
+ * A set-user-ID or set-group-ID program would run in secure mode: with
+ * no_new_privs (kept by this process and all it starts from then on) it
+ * gains nothing, and loads the shim.  Returns 0, or -1 with an exception.
+ */
+static int
+child_ready(PyObject *exe)
 {
     static int nnp;
-    const char *why;
+    char why[PATH_MAX + 200];
 
     if (hm.n == 0) {
         return 0;
@@ -140,11 +237,9 @@ child_ready(void)
         return -1;
     }
     nnp = 1;
-    why = child_fault();
-    if (why != NULL) {
+    if (child_fault(exe, why, sizeof(why))) {
         PyErr_Format(PyExc_RuntimeError,
-                     "hermetic cannot guard a child process: %s: %s", why,
-                     hm.shim_path);
+                     "hermetic cannot guard a child process: %s", why);
         return -1;
     }
     return 0;
@@ -152,15 +247,17 @@ child_ready(void)
 
 /*
  * The preexec_fn of a child that changes its ids (user=, group=,
- * extra_groups=) or runs the program's own preexec_fn (given, or None):
- * runs given, then makes child_ready's checks again in the child, with
- * the ids it will exec with.  It raises there, and the parent's call
- * fails with SubprocessError.
+ * extra_groups=) or runs the program's own preexec_fn: self is (given
+ * preexec_fn or None, executable_list).  Runs given, then makes
+ * child_ready's checks again in the child, with the ids it will exec
+ * with.  It raises there, and the parent's call fails with
+ * SubprocessError.
  */
 static PyObject *
-preexec_check(PyObject *given, PyObject *unused)
+preexec_check(PyObject *self, PyObject *unused)
 {
-    const char *why;
+    PyObject *given = PyTuple_GET_ITEM(self, 0);
+    char why[PATH_MAX + 200];
 
     (void)unused;
     if (given != Py_None) {
@@ -171,13 +268,10 @@ preexec_check(PyObject *given, PyObject *unused)
         }
         Py_DECREF(r);
     }
-    why = child_fault();
-    if (why != NULL) {
-        dprintf(2, "hermetic: cannot guard a child process: %s: %s\n", why,
-                hm.shim_path);
+    if (child_fault(PyTuple_GET_ITEM(self, 1), why, sizeof(why))) {
+        dprintf(2, "hermetic: cannot guard a child process: %s\n", why);
         PyErr_Format(PyExc_RuntimeError,
-                     "hermetic cannot guard a child process: %s: %s", why,
-                     hm.shim_path);
+                     "hermetic cannot guard a child process: %s", why);
         return NULL;
     }
     Py_RETURN_NONE;
@@ -222,7 +316,10 @@ fork_exec_child(struct hm_patch *p, PyObject *self, PyObject *const *args,
     if (vec != NULL && nargs > FE_PREEXEC &&
         (args[FE_PREEXEC] != Py_None || args[FE_GID] != Py_None ||
          args[FE_GID + 1] != Py_None || args[FE_GID + 2] != Py_None)) {
-        check = PyCFunction_New(&preexec_def, args[FE_PREEXEC]);
+        PyObject *bound = PyTuple_Pack(2, args[FE_PREEXEC], args[1]);
+
+        check = bound != NULL ? PyCFunction_New(&preexec_def, bound) : NULL;
+        Py_XDECREF(bound);
         if (check == NULL) {
             PyMem_Free(vec);
             vec = NULL;
@@ -253,7 +350,7 @@ fork_exec_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
         report_process("_posixsubprocess.fork_exec") < 0) {
         return NULL;
     }
-    if (child_ready() < 0) {
+    if (child_ready(nargs > 1 ? args[1] : NULL) < 0) {
         return NULL;
     }
     if (hm.n == 0 || nargs < 6) {
@@ -270,7 +367,7 @@ execv_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     PyObject *vec[3];
     PyObject *result;
 
-    if (child_ready() < 0) {
+    if (child_ready(nargs > 0 ? args[0] : NULL) < 0) {
         return NULL;
     }
     if (!hm_child_env_needed() || nargs != 2 || p_execve.def == NULL) {
@@ -293,8 +390,9 @@ env_arg_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
               Py_ssize_t nargs, PyObject *kwnames)
 {
     Py_ssize_t at = hm_arg_index(nargs, kwnames, 2, "env");
+    Py_ssize_t path_at = hm_arg_index(nargs, kwnames, 0, "path");
 
-    if (child_ready() < 0) {
+    if (child_ready(path_at >= 0 ? args[path_at] : NULL) < 0) {
         return NULL;
     }
     if (hm.n == 0 || at < 0) {
@@ -363,7 +461,7 @@ system_guard(struct hm_patch *p, PyObject *self, PyObject *const *args,
     char *old_flags, *old_preload, *old_audit;
     PyObject *result = NULL;
 
-    if (child_ready() < 0) {
+    if (child_ready(NULL) < 0) {
         return NULL;
     }
     if (!hm_child_env_needed()) {

@@ -503,8 +503,8 @@ run(struct hm_cli *cli, struct hm_cli_error *e)
     if (status != 0) {
         return status;
     }
-    if (hm_kcheck(json, &t, e) < 0 || prepare_env(pkg, json, e) < 0 ||
-        hm_env_scrub(json, e) < 0) {
+    if (hm_kcheck(json, &t, e) < 0 || hm_target_secure(&t, e) < 0 ||
+        prepare_env(pkg, json, e) < 0 || hm_env_scrub(json, e) < 0) {
         return 1;
     }
     if (!t.is_python && !hm_kcheck_asked(json)) {

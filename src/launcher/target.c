@@ -3,12 +3,15 @@
  */
 #include "target.h"
 
+#include "preload.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* Run by hermetic's interpreter for "module:attr": call attr; an int is
@@ -218,6 +221,60 @@ hm_target_resolve(char **target, const char *python, struct hm_target *t,
     }
     snprintf(e->what, sizeof(e->what), "%s: not found", name);
     return 127;
+}
+
+/* Fills why when exec of path runs in secure mode for this user: file
+ * capabilities with the effective flag, and a real user other than root
+ * (set-ID bits grant nothing under no_new_privs). */
+static int
+secure_file(const char *path, char *why, size_t cap)
+{
+    unsigned char buf[64];
+    ssize_t n = getxattr(path, "security.capability", buf, sizeof(buf));
+
+    if (getuid() == 0 || !hm_fcap_effective(buf, (long)n)) {
+        return 0;
+    }
+    snprintf(why, cap, "%.300s has file capabilities", path);
+    return 1;
+}
+
+int
+hm_target_secure(const struct hm_target *t, struct hm_cli_error *e)
+{
+    char head[PATH_MAX + 2];
+    char *interp;
+    size_t n = 0;
+    FILE *f;
+
+    if (secure_file(t->path, e->what, sizeof(e->what))) {
+        goto refuse;
+    }
+    /* A script runs its #! interpreter, with the interpreter's
+     * capabilities. */
+    f = fopen(t->path, "re");
+    if (f != NULL) {
+        n = fread(head, 1, sizeof(head) - 1, f);
+        fclose(f);
+    }
+    head[n] = '\0';
+    if (n < 2 || head[0] != '#' || head[1] != '!') {
+        return 0;
+    }
+    interp = head + 2 + strspn(head + 2, " \t");
+    interp[strcspn(interp, " \t\n")] = '\0';
+    if (interp[0] == '\0' || !secure_file(interp, e->what, sizeof(e->what))) {
+        return 0;
+    }
+refuse:
+    strncat(e->what,
+            ": exec runs it in secure mode for a user other than root, "
+            "where ld.so ignores LD_PRELOAD",
+            sizeof(e->what) - strlen(e->what) - 1);
+    snprintf(e->hint, sizeof(e->hint),
+             "remove the file's capabilities (setcap -r FILE), or run "
+             "hermetic as root");
+    return -1;
 }
 
 int

@@ -23,6 +23,11 @@ struct hm_target {
 int hm_target_resolve(char **target, const char *python, struct hm_target *t,
                       struct hm_cli_error *e);
 
+/* -1 with e filled when exec of t would run in secure mode, where ld.so
+ * ignores LD_PRELOAD: t, or the #! interpreter of a script, has file
+ * capabilities with the effective flag, and the user is not root. */
+int hm_target_secure(const struct hm_target *t, struct hm_cli_error *e);
+
 /* Execs t; returns only on failure, with the exit status to leave with
  * (126, 127) and e filled. */
 int hm_target_exec(const struct hm_target *t, struct hm_cli_error *e);

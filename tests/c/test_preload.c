@@ -55,10 +55,27 @@ test_spellable(void)
     TAP_OK(!hm_preload_spellable(""), "nothing");
 }
 
+static void
+test_fcap(void)
+{
+    /* revision 2, effective, one capability; the same without the flag */
+    static const unsigned char eff[20] = {0x01, 0x00, 0x00, 0x02, 0x00, 0x04};
+    static const unsigned char plain[20] = {0x00, 0x00, 0x00,
+                                            0x02, 0x00, 0x04};
+    static const unsigned char v3[24] = {0x01, 0x00, 0x00, 0x03};
+
+    TAP_OK(hm_fcap_effective(eff, sizeof(eff)), "effective flag, v2");
+    TAP_OK(hm_fcap_effective(v3, sizeof(v3)), "effective flag, v3");
+    TAP_OK(!hm_fcap_effective(plain, sizeof(plain)), "no effective flag");
+    TAP_OK(!hm_fcap_effective(eff, -1), "no attribute");
+    TAP_OK(!hm_fcap_effective(eff, 3), "too short");
+}
+
 int
 main(void)
 {
     test_has();
     test_spellable();
+    test_fcap();
     return tap_done();
 }

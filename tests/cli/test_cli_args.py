@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -376,3 +377,35 @@ def test_effective_ids_not_the_real_ones_stop_the_run(run_cmd, marker):
         "hint: run hermetic with the same real and effective ids",
     ]
     assert not path.exists()
+
+
+def test_a_target_with_file_capabilities_stops_a_run_by_another_user(run_cmd, request):
+    """Run by a user other than root, exec runs such a file in secure mode,
+    where ld.so ignores LD_PRELOAD: the target, or a script's #!
+    interpreter, is refused."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to set file capabilities and change user")
+    base = Path(tempfile.mkdtemp())  # a directory user 65534 may enter
+    request.addfinalizer(lambda: shutil.rmtree(base))
+    base.chmod(0o755)
+    bin_dir = copy_install(base / "bin")
+    exe = base / "capython"
+    shutil.copy(os.path.realpath(sys.executable), exe)
+    try:
+        os.setxattr(exe, "security.capability", (0x02000001).to_bytes(4, "little") + bytes(16))
+    except OSError as exc:
+        pytest.skip(f"cannot set file capabilities here: {exc}")
+    script = base / "script"
+    script.write_text(f"#!{exe}\nprint('RAN')\n")
+    script.chmod(0o755)
+    for target in ([exe, "-c", "print('RAN')"], [script]):
+        argv = [str(bin_dir / "hermetic"), "--no-network", "--", *map(str, target)]
+        drop = f"import os; os.setgid(65534); os.setuid(65534); os.execv({argv[0]!r}, {argv!r})"
+        proc = run_cmd(sys.executable, "-c", drop, cwd=base)
+        assert_hermetic_error(proc)
+        assert proc.stderr.splitlines() == [
+            f"hermetic: {exe} has file capabilities: exec runs it in secure mode for a user "
+            "other than root, where ld.so ignores LD_PRELOAD",
+            "hint: remove the file's capabilities (setcap -r FILE), or run hermetic as root",
+        ]
+        assert "RAN" not in proc.stdout

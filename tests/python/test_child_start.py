@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -123,12 +124,19 @@ def test_a_child_with_effective_ids_not_its_real_ones_is_refused(probe, start):
     ), out.describe()
 
 
-def test_a_child_whose_user_cannot_read_the_shim_is_refused(run_py, request):
-    """user= drops to ids that cannot open the shim: ld.so would skip it."""
-    needs_root()
-    base = Path(tempfile.mkdtemp())  # pytest's own tmp_path is not open to others
+@pytest.fixture
+def open_dir(request):
+    """A directory every user may enter (pytest's tmp_path is not)."""
+    base = Path(tempfile.mkdtemp())
     request.addfinalizer(lambda: shutil.rmtree(base))
     base.chmod(0o755)
+    return base
+
+
+def test_a_child_whose_user_cannot_read_the_shim_is_refused(run_py, open_dir):
+    """user= drops to ids that cannot open the shim: ld.so would skip it."""
+    needs_root()
+    base = open_dir
     pkg = copy_package(base / "locked")
     start = "subprocess.run(['/bin/echo', 'CHILD RAN'], user=65534, group=65534, extra_groups=[])"
     (base / "locked").chmod(0o755)
@@ -168,3 +176,48 @@ with hermetic_blocker(block_network=True):
     proc = run_py(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["LD_AUDIT None"], proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def fcap_python(open_dir):
+    """A copy of this interpreter with file capabilities (only the effective
+    flag): run by a user other than root, exec runs it in secure mode,
+    where ld.so ignores LD_PRELOAD, no_new_privs or not."""
+    needs_root()
+    path = open_dir / "capython"
+    shutil.copy(os.path.realpath(sys.executable), path)
+    try:
+        os.setxattr(path, "security.capability", (0x02000001).to_bytes(4, "little") + bytes(16))
+    except OSError as exc:
+        pytest.skip(f"cannot set file capabilities here: {exc}")
+    return path
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "subprocess.run([EXE, '-c', 'print(\"CHILD RAN\")'], user=65534, group=65534)",
+        """pid = os.fork()
+if pid == 0:
+    os.setresgid(65534, 65534, 65534); os.setresuid(65534, 65534, 65534)
+    try:
+        os.execv(EXE, [EXE, '-c', 'print("CHILD RAN")'])
+    except RuntimeError as exc:
+        print('CHILD REFUSED', exc, flush=True)
+    os._exit(3)
+os.waitpid(pid, 0)""",
+    ],
+    ids=["user", "fork-setuid-execv"],
+)
+def test_a_child_with_file_capabilities_run_by_another_user_is_refused(run_py, fcap_python, start):
+    code = f"""
+import os, subprocess, sys
+from hermetic import hermetic_blocker
+EXE = {str(fcap_python)!r}
+with hermetic_blocker(block_network=True):
+{textwrap.indent(start, '    ')}
+"""
+    proc = run_py(code)
+    assert "CHILD RAN" not in proc.stdout, proc.stdout
+    why = f"cannot guard a child process: {fcap_python} has file capabilities, and exec runs it in secure mode"
+    assert why in proc.stdout + proc.stderr, proc.stdout + proc.stderr
