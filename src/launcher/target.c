@@ -89,20 +89,15 @@ ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* A script whose #! line names python, or a program called python*. */
+/* The #! line of the script at path, without "#!" and the newline, into
+ * line; 0 when path is not such a script. */
 static int
-looks_like_python(const char *path)
+shebang(const char *path, char *line, size_t cap)
 {
-    const char *base = strrchr(path, '/');
-    char head[256];
+    char head[PATH_MAX + 2];
     size_t n;
-    FILE *f;
+    FILE *f = fopen(path, "re");
 
-    base = base != NULL ? base + 1 : path;
-    if (strncmp(base, "python", 6) == 0 || ends_with(path, ".py")) {
-        return 1;
-    }
-    f = fopen(path, "re");
     if (f == NULL) {
         return 0;
     }
@@ -113,7 +108,22 @@ looks_like_python(const char *path)
         return 0;
     }
     head[strcspn(head, "\n")] = '\0';
-    return strstr(head, "python") != NULL;
+    snprintf(line, cap, "%s", head + 2);
+    return 1;
+}
+
+/* A script whose #! line names python, or a program called python*. */
+static int
+looks_like_python(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    char line[PATH_MAX];
+
+    base = base != NULL ? base + 1 : path;
+    if (strncmp(base, "python", 6) == 0 || ends_with(path, ".py")) {
+        return 1;
+    }
+    return shebang(path, line, sizeof(line)) && strstr(line, "python") != NULL;
 }
 
 /* Searches PATH for an executable file called name. */
@@ -223,54 +233,43 @@ hm_target_resolve(char **target, const char *python, struct hm_target *t,
     return 127;
 }
 
-/* Fills why when exec of path runs in secure mode for this user: file
+/* 1 when exec of path runs in secure mode for this user: file
  * capabilities with the effective flag, and a real user other than root
  * (set-ID bits grant nothing under no_new_privs). */
 static int
-secure_file(const char *path, char *why, size_t cap)
+secure_file(const char *path)
 {
     unsigned char buf[64];
     ssize_t n = getxattr(path, "security.capability", buf, sizeof(buf));
 
-    if (getuid() == 0 || !hm_fcap_effective(buf, (long)n)) {
-        return 0;
-    }
-    snprintf(why, cap, "%.300s has file capabilities", path);
-    return 1;
+    return getuid() != 0 && hm_fcap_effective(buf, (long)n);
 }
 
 int
 hm_target_secure(const struct hm_target *t, struct hm_cli_error *e)
 {
-    char head[PATH_MAX + 2];
-    char *interp;
-    size_t n = 0;
-    FILE *f;
+    char line[PATH_MAX];
+    const char *file = t->path;
 
-    if (secure_file(t->path, e->what, sizeof(e->what))) {
-        goto refuse;
+    if (!secure_file(file)) {
+        /* A script runs its #! interpreter, with the interpreter's
+         * capabilities. */
+        char *interp = line;
+
+        if (!shebang(t->path, line, sizeof(line))) {
+            return 0;
+        }
+        interp += strspn(interp, " \t");
+        interp[strcspn(interp, " \t")] = '\0';
+        if (interp[0] == '\0' || !secure_file(interp)) {
+            return 0;
+        }
+        file = interp;
     }
-    /* A script runs its #! interpreter, with the interpreter's
-     * capabilities. */
-    f = fopen(t->path, "re");
-    if (f != NULL) {
-        n = fread(head, 1, sizeof(head) - 1, f);
-        fclose(f);
-    }
-    head[n] = '\0';
-    if (n < 2 || head[0] != '#' || head[1] != '!') {
-        return 0;
-    }
-    interp = head + 2 + strspn(head + 2, " \t");
-    interp[strcspn(interp, " \t\n")] = '\0';
-    if (interp[0] == '\0' || !secure_file(interp, e->what, sizeof(e->what))) {
-        return 0;
-    }
-refuse:
-    strncat(e->what,
-            ": exec runs it in secure mode for a user other than root, "
-            "where ld.so ignores LD_PRELOAD",
-            sizeof(e->what) - strlen(e->what) - 1);
+    snprintf(e->what, sizeof(e->what),
+             "%.300s has file capabilities: exec runs it in secure mode for "
+             "a user other than root, where ld.so ignores LD_PRELOAD",
+             file);
     snprintf(e->hint, sizeof(e->hint),
              "remove the file's capabilities (setcap -r FILE), or run "
              "hermetic as root");

@@ -125,7 +125,7 @@ core_open(void)
 {
     char path[PATH_MAX + 32];
     char real[PATH_MAX];
-    char err[PATH_MAX + 128];
+    char err[PATH_MAX + 160];
     void *core;
 
     core_path(shim_path(), path, sizeof(path));
@@ -133,24 +133,17 @@ core_open(void)
      * those it uses (the X.Y check is what makes them all exist).
      * Global: a core imported later finds this one (module.c's anchor). */
     core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
-    if (core == NULL && realpath(shim_path(), real) != NULL &&
-        strcmp(real, shim_path()) != 0) {
-        snprintf(err, sizeof(err), "%s", dlerror());
-        core_path(real, path, sizeof(path));
-        core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
-        if (core == NULL) {
-            snprintf(err, sizeof(err), "%s", dlerror());
-        } else {
-            memcpy(shim_file, real, sizeof(shim_file));
-        }
-    } else if (core == NULL) {
-        snprintf(err, sizeof(err), "%s", dlerror());
-    }
     if (core == NULL) {
-        char what[PATH_MAX + 160];
-
-        snprintf(what, sizeof(what), "cannot load the guard: %s", err);
-        die(what, "reinstall hermetic");
+        snprintf(err, sizeof(err), "cannot load the guard: %s", dlerror());
+        if (realpath(shim_path(), real) != NULL &&
+            strcmp(real, shim_path()) != 0) {
+            core_path(real, path, sizeof(path));
+            core = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
+        }
+        if (core == NULL) {
+            die(err, "reinstall hermetic");
+        }
+        memcpy(shim_file, real, sizeof(shim_file));
     }
     return core;
 }
