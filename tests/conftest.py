@@ -13,6 +13,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -396,3 +397,28 @@ def setgid_python(tmp_path, run_cmd):
         pytest.skip(f"the copy does not run set-group-ID here: {proc.stdout}{proc.stderr}")
     assert "NOT BLOCKED" in proc.stdout, proc.stdout
     return path, SETGID_CHILD
+
+
+@pytest.fixture
+def open_dir(request):
+    """A directory every user may enter (pytest's tmp_path is not)."""
+    base = Path(tempfile.mkdtemp())
+    request.addfinalizer(lambda: shutil.rmtree(base))
+    base.chmod(0o755)
+    return base
+
+
+@pytest.fixture
+def fcap_python(open_dir):
+    """A copy of this interpreter in open_dir with file capabilities (only
+    the effective flag): run by a user other than root, exec runs it in
+    secure mode, where ld.so ignores LD_PRELOAD, no_new_privs or not."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to set file capabilities and change user")
+    path = open_dir / "capython"
+    shutil.copy(os.path.realpath(sys.executable), path)
+    try:
+        os.setxattr(path, "security.capability", (0x02000001).to_bytes(4, "little") + bytes(16))
+    except OSError as exc:
+        pytest.skip(f"cannot set file capabilities here: {exc}")
+    return path

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -379,22 +378,12 @@ def test_effective_ids_not_the_real_ones_stop_the_run(run_cmd, marker):
     assert not path.exists()
 
 
-def test_a_target_with_file_capabilities_stops_a_run_by_another_user(run_cmd, request):
+def test_a_target_with_file_capabilities_stops_a_run_by_another_user(run_cmd, open_dir, fcap_python):
     """Run by a user other than root, exec runs such a file in secure mode,
     where ld.so ignores LD_PRELOAD: the target, or a script's #!
     interpreter, is refused."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to set file capabilities and change user")
-    base = Path(tempfile.mkdtemp())  # a directory user 65534 may enter
-    request.addfinalizer(lambda: shutil.rmtree(base))
-    base.chmod(0o755)
+    base, exe = open_dir, fcap_python
     bin_dir = copy_install(base / "bin")
-    exe = base / "capython"
-    shutil.copy(os.path.realpath(sys.executable), exe)
-    try:
-        os.setxattr(exe, "security.capability", (0x02000001).to_bytes(4, "little") + bytes(16))
-    except OSError as exc:
-        pytest.skip(f"cannot set file capabilities here: {exc}")
     script = base / "script"
     script.write_text(f"#!{exe}\nprint('RAN')\n")
     script.chmod(0o755)

@@ -6,7 +6,6 @@ import importlib.util
 import os
 import shutil
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -124,15 +123,6 @@ def test_a_child_with_effective_ids_not_its_real_ones_is_refused(probe, start):
     ), out.describe()
 
 
-@pytest.fixture
-def open_dir(request):
-    """A directory every user may enter (pytest's tmp_path is not)."""
-    base = Path(tempfile.mkdtemp())
-    request.addfinalizer(lambda: shutil.rmtree(base))
-    base.chmod(0o755)
-    return base
-
-
 def test_a_child_whose_user_cannot_read_the_shim_is_refused(run_py, open_dir):
     """user= drops to ids that cannot open the shim: ld.so would skip it."""
     needs_root()
@@ -176,21 +166,6 @@ with hermetic_blocker(block_network=True):
     proc = run_py(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["LD_AUDIT None"], proc.stdout + proc.stderr
-
-
-@pytest.fixture
-def fcap_python(open_dir):
-    """A copy of this interpreter with file capabilities (only the effective
-    flag): run by a user other than root, exec runs it in secure mode,
-    where ld.so ignores LD_PRELOAD, no_new_privs or not."""
-    needs_root()
-    path = open_dir / "capython"
-    shutil.copy(os.path.realpath(sys.executable), path)
-    try:
-        os.setxattr(path, "security.capability", (0x02000001).to_bytes(4, "little") + bytes(16))
-    except OSError as exc:
-        pytest.skip(f"cannot set file capabilities here: {exc}")
-    return path
 
 
 @pytest.mark.parametrize(
